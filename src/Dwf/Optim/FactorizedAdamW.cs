@@ -1,0 +1,58 @@
+using System;
+using System.Linq;
+using Dwf.Core;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Dwf;
+
+/// <summary>
+/// TorchSharp's <see cref="AdamW"/> for a factorized module: factor groups by depth with decoupled weight
+/// decay 2λ/D, one group for the other parameters.
+/// </summary>
+public sealed class FactorizedAdamW : AdamW
+{
+    private readonly FactorizationStepper _stepper;
+
+    internal FactorizedAdamW(ParameterLayout layout, double lr, double beta1, double beta2, double eps, double weightDecay, bool amsgrad, bool penaltyAsWeightDecay)
+        : base(
+            layout.FactorGroups
+                .Select(g => new ParamGroup(g.Parameters, lr: g.LearningRate, beta1: beta1, beta2: beta2, eps: eps, weight_decay: penaltyAsWeightDecay ? FactorizationStepper.PenaltyWeightDecay(g.Lambda, g.Depth) : 0.0, amsgrad: amsgrad))
+                .Append(new ParamGroup(layout.DenseParameters, lr: lr, beta1: beta1, beta2: beta2, eps: eps, weight_decay: weightDecay, amsgrad: amsgrad))
+                .ToList(),
+            lr,
+            beta1,
+            beta2,
+            eps,
+            weightDecay,
+            amsgrad)
+    {
+        _stepper = new FactorizationStepper(layout, penaltyAsWeightDecay, SetFactorGroupWeightDecay);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor step(Func<Tensor>? closure = null)
+    {
+        Tensor? loss = null;
+        if (closure is not null)
+        {
+            using var enableGrad = enable_grad();
+            loss = closure();
+        }
+
+        _stepper.BeforeStep();
+        base.step();
+        _stepper.AfterStep();
+        return loss!;
+    }
+
+    /// <inheritdoc/>
+    public override void zero_grad()
+    {
+        base.zero_grad();
+        _stepper.ZeroLayerGradients();
+    }
+
+    private void SetFactorGroupWeightDecay(int group, double weightDecay) =>
+        ((ParamGroup)_parameter_groups[group]).Options.weight_decay = weightDecay;
+}

@@ -1,0 +1,63 @@
+namespace Dwf;
+
+/// <summary>
+/// Factorization settings where <c>null</c> means "inherit": from the enclosing field or class, and
+/// finally from <see cref="FactorizationDefaults"/>. The generator emits one of these per
+/// <see cref="FactorizeAttribute"/>, holding only the properties the user set.
+/// </summary>
+public sealed record FactorizationOptions
+{
+    /// <summary>Number of factors D (≥ 2).</summary>
+    public int? Depth { get; init; }
+
+    /// <summary>Penalty strength λ (≥ 0, finite; mean-loss convention).</summary>
+    public double? Lambda { get; init; }
+
+    /// <summary>Also factorize biases of eligible layers.</summary>
+    public bool? FactorizeBias { get; init; }
+
+    /// <summary>Lower truncation of the initialization relative to σ_w, in [0, 2).</summary>
+    public double? InitTruncation { get; init; }
+
+    /// <summary>Which std the initial product is matched to.</summary>
+    public InitStd? InitStd { get; init; }
+
+    /// <summary>Target std when <see cref="InitStd"/> is <see cref="Dwf.InitStd.Fixed"/>.</summary>
+    public double? InitStdValue { get; init; }
+
+    /// <summary>Correct the factor std so the truncated product keeps the target std.</summary>
+    public bool? InitVarianceCorrection { get; init; }
+
+    /// <summary>Returns these options with every unset property taken from <paramref name="fallback"/>.</summary>
+    public FactorizationOptions Over(FactorizationOptions? fallback)
+    {
+        if (fallback is null)
+        {
+            return this;
+        }
+
+        return new FactorizationOptions
+        {
+            Depth = Depth ?? fallback.Depth,
+            Lambda = Lambda ?? fallback.Lambda,
+            FactorizeBias = FactorizeBias ?? fallback.FactorizeBias,
+            InitTruncation = InitTruncation ?? fallback.InitTruncation,
+            InitStd = InitStd ?? fallback.InitStd,
+            InitStdValue = InitStdValue ?? fallback.InitStdValue,
+            InitVarianceCorrection = InitVarianceCorrection ?? fallback.InitVarianceCorrection,
+        };
+    }
+
+    /// <summary>Fills every unset property with its default and validates the result.</summary>
+    /// <param name="where">Names the class or member the options came from, for error messages.</param>
+    public FactorizationSettings Resolve(string where) => FactorizationSettings.Create(
+        Depth ?? FactorizationDefaults.Depth,
+        Lambda ?? FactorizationDefaults.Lambda,
+        FactorizeBias ?? false,
+        new InitializationSettings(
+            InitTruncation ?? FactorizationDefaults.InitTruncation,
+            InitStd ?? Dwf.InitStd.LayerDefault,
+            InitStdValue ?? 0.0,
+            InitVarianceCorrection ?? true),
+        where);
+}
