@@ -1,0 +1,127 @@
+using System.Collections.Generic;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Dwf.Tests.Support;
+
+/// <summary>A two-layer MLP with readonly fields of TorchSharp's sealed concrete types.</summary>
+internal sealed class TwoLayerMlp : Module<Tensor, Tensor>
+{
+    private readonly Linear fc1;
+    private readonly Linear head;
+
+    public TwoLayerMlp(long inputs = 20, long hidden = 16, long outputs = 5, ScalarType dtype = ScalarType.Float32)
+        : base(nameof(TwoLayerMlp))
+    {
+        fc1 = Linear(inputs, hidden, dtype: dtype);
+        head = Linear(hidden, outputs, dtype: dtype);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => head.call(functional.tanh(fc1.call(x)));
+}
+
+/// <summary>One factorizable layer of any kind, for gradient checks.</summary>
+internal sealed class SingleLayer : Module<Tensor, Tensor>
+{
+    private readonly Module<Tensor, Tensor> layer;
+
+    public SingleLayer(Module<Tensor, Tensor> layer)
+        : base(nameof(SingleLayer))
+    {
+        this.layer = layer;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => layer.call(x);
+}
+
+/// <summary>A conv net built as a Sequential from a list at run time, with BatchNorm between convolutions.</summary>
+internal sealed class SequentialConvNet : Module<Tensor, Tensor>
+{
+    private readonly Sequential features;
+    private readonly Linear classifier;
+
+    public SequentialConvNet(ScalarType dtype = ScalarType.Float32)
+        : base(nameof(SequentialConvNet))
+    {
+        var layers = new List<(string, Module<Tensor, Tensor>)>
+        {
+            ("0", Conv2d(1, 4, 3, padding: 1, dtype: dtype)),
+            ("1", BatchNorm2d(4, dtype: dtype)),
+            ("2", ReLU()),
+            ("3", Conv2d(4, 6, 3, padding: 1, dtype: dtype)),
+            ("4", ReLU()),
+            ("5", MaxPool2d(2)),
+        };
+        features = Sequential(layers);
+        classifier = Linear(6 * 4 * 4, 3, dtype: dtype);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => classifier.call(features.call(x).flatten(1));
+}
+
+/// <summary>A custom block with its own Parameter field, held in a ModuleList and a ModuleDict.</summary>
+internal sealed class GatedBlock : Module<Tensor, Tensor>
+{
+    private readonly Linear proj;
+    private readonly Parameter gate;
+
+    public GatedBlock(long width)
+        : base(nameof(GatedBlock))
+    {
+        proj = Linear(width, width);
+        gate = Parameter(randn(width));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x) => proj.call(x).mul(gate);
+}
+
+internal sealed class ContainerNet : Module<Tensor, Tensor>
+{
+    private readonly ModuleList<Module<Tensor, Tensor>> blocks;
+    private readonly ModuleDict<Module<Tensor, Tensor>> heads;
+    private readonly LayerNorm norm;
+
+    public ContainerNet()
+        : base(nameof(ContainerNet))
+    {
+        blocks = new ModuleList<Module<Tensor, Tensor>>(new GatedBlock(8), new GatedBlock(8));
+        heads = new ModuleDict<Module<Tensor, Tensor>>();
+        heads.Add(("main", Linear(8, 3)));
+        heads.Add(("aux", Linear(8, 2)));
+        norm = LayerNorm(8);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        foreach (var block in blocks)
+        {
+            x = block.call(x);
+        }
+
+        return heads["main"].call(norm.call(x));
+    }
+}
+
+/// <summary>An embedding followed by a linear read-out.</summary>
+internal sealed class EmbeddingNet : Module<Tensor, Tensor>
+{
+    private readonly Embedding embedding;
+    private readonly Linear readout;
+
+    public EmbeddingNet(ScalarType dtype = ScalarType.Float32)
+        : base(nameof(EmbeddingNet))
+    {
+        embedding = Embedding(30, 6, dtype: dtype);
+        readout = Linear(6, 2, dtype: dtype);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor tokens) => readout.call(embedding.call(tokens).mean(new long[] { 1 }));
+}
