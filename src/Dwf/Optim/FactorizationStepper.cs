@@ -28,7 +28,8 @@ internal sealed class FactorizationStepper
     /// <summary>Weight decay 2λ/D that makes SGD minimize L + (λ/D)·Σ‖w_d‖².</summary>
     public static double PenaltyWeightDecay(double lambda, int depth) => 2.0 * lambda / depth;
 
-    public void BeforeStep()
+    /// <summary>Checks, then refreshes the factor groups' weight decay; call before computing anything.</summary>
+    public void Prepare()
     {
         EnsureUsable();
         if (!_checkedConsistency)
@@ -47,10 +48,16 @@ internal sealed class FactorizationStepper
             var group = _layout.FactorGroups[g];
             double lambda = group.Weights[0].Lambda;
             _setFactorGroupWeightDecay(g, _penaltyAsWeightDecay ? PenaltyWeightDecay(lambda, group.Depth) : 0.0);
-            foreach (var weight in group.Weights)
-            {
-                ProductRule.AccumulateFactorGradients(weight);
-            }
+        }
+    }
+
+    /// <summary>The general path: <see cref="Prepare"/>, then the chain rule for every weight.</summary>
+    public void BeforeStep()
+    {
+        Prepare();
+        foreach (var weight in _layout.FactorGroups.SelectMany(g => g.Weights))
+        {
+            ProductRule.AccumulateFactorGradients(weight);
         }
     }
 

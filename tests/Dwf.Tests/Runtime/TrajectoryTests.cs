@@ -14,15 +14,28 @@ namespace Dwf.Tests.Runtime;
 /// </summary>
 public sealed class TrajectoryTests
 {
-    public static TheoryData<LayerKind, int, ScalarType> Cases()
+    public enum Variant { Momentum, Nesterov, Dampening, Plain }
+
+    public static TheoryData<LayerKind, int, ScalarType, Variant, bool> Cases()
     {
-        var data = new TheoryData<LayerKind, int, ScalarType>();
+        var data = new TheoryData<LayerKind, int, ScalarType, Variant, bool>();
         foreach (var kind in new[] { LayerKind.Linear, LayerKind.Conv2d })
         {
             for (int depth = 2; depth <= 4; depth++)
             {
-                data.Add(kind, depth, ScalarType.Float64);
-                data.Add(kind, depth, ScalarType.Float32);
+                foreach (bool fused in new[] { true, false })
+                {
+                    data.Add(kind, depth, ScalarType.Float64, Variant.Momentum, fused);
+                    data.Add(kind, depth, ScalarType.Float32, Variant.Momentum, fused);
+                }
+            }
+        }
+
+        foreach (var variant in new[] { Variant.Nesterov, Variant.Dampening, Variant.Plain })
+        {
+            foreach (bool fused in new[] { true, false })
+            {
+                data.Add(LayerKind.Linear, 3, ScalarType.Float64, variant, fused);
             }
         }
 
@@ -31,10 +44,13 @@ public sealed class TrajectoryTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void FiftyMomentumStepsMatchExplicitProductTraining(LayerKind kind, int depth, ScalarType dtype)
+    public void FiftyMomentumStepsMatchExplicitProductTraining(LayerKind kind, int depth, ScalarType dtype, Variant variant, bool fused)
     {
         using var scope = NewDisposeScope();
-        const double Lr = 0.01, Momentum = 0.9, Lambda = 0.05;
+        const double Lr = 0.01, Lambda = 0.05;
+        double Momentum = variant == Variant.Plain ? 0.0 : 0.9;
+        double dampening = variant == Variant.Dampening ? 0.3 : 0.0;
+        bool nesterov = variant == Variant.Nesterov;
         manual_seed(77 + depth);
         var (model, input, reference) = Build(kind, dtype);
         var factorization = Factorized.Attach(model, depth, Lambda, field: "layer");
@@ -47,12 +63,13 @@ public sealed class TrajectoryTests
         var referenceOptimizer = optim.SGD(
             new[]
             {
-                new TorchSharp.Modules.SGD.ParamGroup(leaves, lr: factorLr, momentum: Momentum, weight_decay: 2 * Lambda / depth),
-                new TorchSharp.Modules.SGD.ParamGroup(new[] { referenceBias }, lr: Lr, momentum: Momentum),
+                new TorchSharp.Modules.SGD.ParamGroup(leaves, lr: factorLr, momentum: Momentum, dampening: dampening, weight_decay: 2 * Lambda / depth, nesterov: nesterov),
+                new TorchSharp.Modules.SGD.ParamGroup(new[] { referenceBias }, lr: Lr, momentum: Momentum, dampening: dampening, nesterov: nesterov),
             },
             Lr,
             Momentum);
-        var optimizer = factorization.CreateSgd(lr: Lr, momentum: Momentum);
+        var optimizer = factorization.CreateSgd(lr: Lr, momentum: Momentum, nesterov: nesterov, dampening: dampening);
+        optimizer.UseFusedKernel = fused;
 
         for (int step = 0; step < 50; step++)
         {
