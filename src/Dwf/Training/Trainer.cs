@@ -1,0 +1,207 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Dwf.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dwf.Training;
+
+/// <summary>The outcome of <see cref="Trainer.Fit"/>.</summary>
+/// <param name="History">Metrics per epoch (including epochs restored from a checkpoint).</param>
+public sealed record TrainingResult(IReadOnlyList<EpochMetrics> History)
+{
+    /// <summary>The last epoch's metrics.</summary>
+    public EpochMetrics Final => History[^1];
+}
+
+/// <summary>
+/// A plain, reproducible image-classification training loop for factorized and dense TorchSharp models:
+/// SGD with momentum, per-step cosine schedule, cross-entropy (mean over the batch, the convention λ
+/// refers to), evaluation after every epoch, atomic checkpoints (every epoch and on cancellation) that
+/// resume exactly, and a guard that stops on NaN/∞ naming the step and the layer.
+/// </summary>
+/// <remarks>
+/// For a factorized model (one with a <see cref="Factorization"/>) the optimizer is its
+/// <see cref="Factorization.CreateSgd"/>; otherwise plain SGD over all parameters, or
+/// <see cref="TrainingHooks.OptimizerFactory"/>. Same seed, same data, same numbers.
+/// </remarks>
+public sealed class Trainer
+{
+    private readonly nn.Module<Tensor, Tensor> _model;
+    private readonly TrainingOptions _options;
+    private readonly TrainingHooks _hooks;
+
+    /// <summary>Creates a trainer for <paramref name="model"/>.</summary>
+    public Trainer(nn.Module<Tensor, Tensor> model, TrainingOptions options, TrainingHooks? hooks = null)
+    {
+        _model = model ?? throw new ArgumentNullException(nameof(model));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _hooks = hooks ?? new TrainingHooks();
+        _options.Validate();
+    }
+
+    /// <summary>The optimizer of the last <see cref="Fit"/> call.</summary>
+    public optim.Optimizer? Optimizer { get; private set; }
+
+    /// <summary>Trains on <paramref name="train"/>, evaluating on <paramref name="test"/> after every epoch.</summary>
+    /// <exception cref="OperationCanceledException">Cancelled; a checkpoint was written first if a path is set.</exception>
+    /// <exception cref="TrainingDivergedException">A NaN/∞ appeared; the last checkpoint is left intact.</exception>
+    public TrainingResult Fit(ImageClassificationDataset train, ImageClassificationDataset test, ITrainingObserver? observer = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        observer ??= NullObserver.Instance;
+        var o = _options;
+        var factorization = Factorization.Find(_model);
+        var optimizer = factorization is not null
+            ? factorization.CreateSgd(o.LearningRate, o.Momentum, o.Nesterov, o.WeightDecay)
+            : _hooks.OptimizerFactory?.Invoke() ?? optim.SGD(_model.parameters(), o.LearningRate, o.Momentum, nesterov: o.Nesterov, weight_decay: o.WeightDecay);
+        Optimizer = optimizer;
+        var groups = optimizer.ParamGroups.ToList();
+        var initialRates = groups.Select(g => g.LearningRate).ToArray();
+
+        using var loader = train.Batches(o.BatchSize, shuffle: true, seed: o.Seed, dropLast: false, flatten: o.Flatten);
+        long batchesPerEpoch = loader.BatchesPerEpoch;
+        long totalSteps = batchesPerEpoch * o.Epochs;
+
+        var progress = new TrainingProgress(0, 0, 0, 0, 0, o.Seed, Array.Empty<EpochMetrics>());
+        if (o.Resume && File.Exists(o.CheckpointPath))
+        {
+            progress = TrainingCheckpoint.Load(o.CheckpointPath!, _model, optimizer);
+            if (progress.Seed != o.Seed)
+            {
+                throw new InvalidOperationException($"{o.CheckpointPath}: written with seed {progress.Seed}, resumed with seed {o.Seed}; use the same seed (or start over without --resume).");
+            }
+
+            observer.OnResume(o.CheckpointPath!, progress.EpochsCompleted, progress.BatchesDone);
+        }
+        else
+        {
+            manual_seed(o.Seed);
+        }
+
+        var history = new List<EpochMetrics>(progress.History);
+        long globalStep = progress.GlobalStep;
+        for (int epoch = progress.EpochsCompleted; epoch < o.Epochs; epoch++)
+        {
+            bool resumingThisEpoch = epoch == progress.EpochsCompleted && progress.BatchesDone > 0;
+            long skip = resumingThisEpoch ? progress.BatchesDone : 0;
+            double lossSum = resumingThisEpoch ? progress.EpochLossSum : 0;
+            double seconds = resumingThisEpoch ? progress.EpochSeconds : 0;
+            observer.OnEpochStart(epoch + 1, o.Epochs, batchesPerEpoch - skip);
+            _model.train();
+            var clock = Stopwatch.StartNew();
+            long batch = 0;
+            foreach (var (images, labels) in loader.Epoch(epoch))
+            {
+                // The loader's batches belong to the caller: this step's scope frees them with its temporaries.
+                using var scope = NewDisposeScope();
+                scope.Attach(images, labels);
+                if (batch < skip)
+                {
+                    batch++; // already trained on before the interruption (the order is a function of seed and epoch)
+                    continue;
+                }
+
+                double factor = CosineSchedule.Factor(globalStep, totalSteps);
+                for (int g = 0; g < groups.Count; g++)
+                {
+                    groups[g].LearningRate = initialRates[g] * factor;
+                }
+
+                optimizer.zero_grad();
+                var loss = nn.functional.cross_entropy(_model.call(images), labels);
+                double lossValue = loss.to(float64).item<double>();
+                if (!double.IsFinite(lossValue))
+                {
+                    throw Diverged(epoch, globalStep, batch, batchesPerEpoch, $"the loss is {Format(lossValue)}", null, history);
+                }
+
+                var objective = _hooks.Regularizer is null ? loss : loss.add(_hooks.Regularizer());
+                objective.backward();
+                bool check = globalStep % o.NonFiniteCheckInterval == 0;
+                if (check && NonFiniteGuard.FirstNonFinite(_model, gradients: true, values: false) is { } badGradient)
+                {
+                    throw Diverged(epoch, globalStep, batch, batchesPerEpoch, $"the {badGradient.Kind} of '{badGradient.Name}' is not finite", badGradient.Name, history);
+                }
+
+                optimizer.step();
+                _hooks.AfterStep?.Invoke();
+                if (check && NonFiniteGuard.FirstNonFinite(_model, gradients: false, values: true) is { } badWeight)
+                {
+                    throw Diverged(epoch, globalStep, batch, batchesPerEpoch, $"the {badWeight.Kind} '{badWeight.Name}' is not finite after the step", badWeight.Name, history);
+                }
+
+                lossSum += lossValue;
+                globalStep++;
+                batch++;
+                observer.OnBatch(epoch + 1, batch, batchesPerEpoch, lossValue);
+
+                if (cancellation.IsCancellationRequested)
+                {
+                    seconds += clock.Elapsed.TotalSeconds;
+                    if (o.CheckpointPath is not null)
+                    {
+                        TrainingCheckpoint.Save(o.CheckpointPath, _model, optimizer, new TrainingProgress(epoch, batch, globalStep, lossSum, seconds, o.Seed, history));
+                        observer.OnCheckpoint(o.CheckpointPath, epoch, batch);
+                    }
+
+                    cancellation.ThrowIfCancellationRequested();
+                }
+            }
+
+            seconds += clock.Elapsed.TotalSeconds;
+            if (NonFiniteGuard.FirstNonFinite(_model, gradients: false, values: true) is { } badAtEnd)
+            {
+                throw Diverged(epoch, globalStep, batch, batchesPerEpoch, $"the {badAtEnd.Kind} '{badAtEnd.Name}' is not finite at the end of the epoch", badAtEnd.Name, history);
+            }
+
+            var (testLoss, accuracy) = Evaluation.Evaluate(_model, test, o.EvaluationBatchSize, o.Flatten);
+            var sparsity = factorization?.Sparsity();
+            var sparsity1e3 = factorization?.Sparsity(1e-3);
+            var metrics = new EpochMetrics(
+                epoch + 1,
+                lossSum / Math.Max(1, batchesPerEpoch),
+                testLoss,
+                accuracy,
+                sparsity?.CompressionRatio ?? 1.0,
+                sparsity1e3?.CompressionRatio ?? 1.0,
+                groups[^1].LearningRate,
+                seconds);
+            history.Add(metrics);
+            observer.OnEpochEnd(metrics);
+            if (o.CheckpointPath is not null)
+            {
+                TrainingCheckpoint.Save(o.CheckpointPath, _model, optimizer, new TrainingProgress(epoch + 1, 0, globalStep, 0, 0, o.Seed, history));
+                observer.OnCheckpoint(o.CheckpointPath, epoch + 1, 0);
+            }
+        }
+
+        return new TrainingResult(history);
+    }
+
+    private TrainingDivergedException Diverged(int epoch, long step, long batch, long batches, string what, string? parameter, IReadOnlyList<EpochMetrics> history)
+    {
+        string checkpoint = _options.CheckpointPath is null
+            ? "No checkpoint was configured."
+            : File.Exists(_options.CheckpointPath)
+                ? $"The last good checkpoint ({history.Count} epochs) is intact at {_options.CheckpointPath}."
+                : "No checkpoint had been written yet.";
+        string message = string.Create(
+            CultureInfo.InvariantCulture,
+            $"Training diverged in epoch {epoch + 1}, step {step} (batch {batch + 1} of {batches}): {what}. {checkpoint} Lower the learning rate (peak {_options.LearningRate}) or λ and start again.");
+        return new TrainingDivergedException(message, epoch + 1, step, parameter);
+    }
+
+    private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private sealed class NullObserver : ITrainingObserver
+    {
+        public static readonly NullObserver Instance = new();
+    }
+}

@@ -1,0 +1,72 @@
+using System;
+using System.Globalization;
+
+namespace Dwf.Training;
+
+/// <summary>
+/// Settings of a <see cref="Trainer"/> run: SGD with momentum and a per-step cosine learning-rate
+/// schedule from <see cref="LearningRate"/> down to 0 (the schedule of the DWF paper's experiments).
+/// </summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Number of passes over the training set.</summary>
+    public int Epochs { get; init; } = 30;
+
+    /// <summary>Mini-batch size.</summary>
+    public int BatchSize { get; init; } = 128;
+
+    /// <summary>
+    /// Peak learning rate of the dense parameters; factor groups use it times
+    /// <see cref="DepthLearningRate.Multiplier"/>.
+    /// </summary>
+    public double LearningRate { get; init; } = 0.1;
+
+    /// <summary>SGD momentum.</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>Nesterov momentum.</summary>
+    public bool Nesterov { get; init; }
+
+    /// <summary>Weight decay (L2) of the parameters that are not factorized.</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>Seed of the batch order and of TorchSharp's random generator.</summary>
+    public long Seed { get; init; } = 1;
+
+    /// <summary>Flatten images to vectors (for MLPs such as LeNet-300-100).</summary>
+    public bool Flatten { get; init; }
+
+    /// <summary>Where to write checkpoints (after each epoch and on cancellation); null for none.</summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Continue from <see cref="CheckpointPath"/> if it exists.</summary>
+    public bool Resume { get; init; }
+
+    /// <summary>Check gradients and weights for NaN/∞ every this many steps (the loss is checked every step).</summary>
+    public int NonFiniteCheckInterval { get; init; } = 25;
+
+    /// <summary>Batch size used for evaluation (no gradients).</summary>
+    public int EvaluationBatchSize { get; init; } = 1000;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the bad option and the fix.</summary>
+    public void Validate()
+    {
+        Require(Epochs >= 1, nameof(Epochs), Epochs, "must be at least 1");
+        Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "must be at least 1");
+        Require(double.IsFinite(LearningRate) && LearningRate > 0, nameof(LearningRate), LearningRate, "must be finite and > 0");
+        Require(double.IsFinite(Momentum) && Momentum >= 0 && Momentum < 1, nameof(Momentum), Momentum, "must be in [0, 1)");
+        Require(double.IsFinite(WeightDecay) && WeightDecay >= 0, nameof(WeightDecay), WeightDecay, "must be finite and ≥ 0");
+        Require(!Nesterov || Momentum > 0, nameof(Nesterov), Nesterov, "needs Momentum > 0");
+        Require(NonFiniteCheckInterval >= 1, nameof(NonFiniteCheckInterval), NonFiniteCheckInterval, "must be at least 1");
+        Require(EvaluationBatchSize >= 1, nameof(EvaluationBatchSize), EvaluationBatchSize, "must be at least 1");
+        Require(!Resume || CheckpointPath is not null, nameof(Resume), Resume, "needs a CheckpointPath");
+    }
+
+    private static void Require(bool condition, string name, object value, string rule)
+    {
+        if (!condition)
+        {
+            throw new ArgumentOutOfRangeException(name, value, string.Create(CultureInfo.InvariantCulture, $"TrainingOptions.{name} {rule}, got {value}."));
+        }
+    }
+}
