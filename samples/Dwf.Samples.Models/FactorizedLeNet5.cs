@@ -1,0 +1,27 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Dwf.Samples.Models;
+
+/// <summary><see cref="LeNet5"/> with deep weight factorization (the same body plus <c>partial</c> and <c>[Factorize]</c>).</summary>
+[Factorize(Depth = 3)]
+public sealed partial class FactorizedLeNet5 : Module<Tensor, Tensor>
+{
+    private readonly Conv2d conv1 = Conv2d(1, 20, 5);
+    private readonly Conv2d conv2 = Conv2d(20, 50, 5);
+    private readonly Linear fc1 = Linear(800, 500);
+    private readonly Linear fc2 = Linear(500, 10);
+
+    /// <summary>Creates the network; the factors are created and initialized by RegisterComponents().</summary>
+    public FactorizedLeNet5()
+        : base(nameof(LeNet5)) => RegisterComponents();
+
+    /// <inheritdoc/>
+    public override Tensor forward(Tensor input)
+    {
+        var x = functional.max_pool2d(conv1.call(input), 2);
+        x = functional.max_pool2d(conv2.call(x), 2);
+        return fc2.call(functional.relu(fc1.call(x.flatten(1))));
+    }
+}

@@ -1,0 +1,21 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Dwf.Samples.Models;
+
+/// <summary>LeNet-300-100 (LeCun et al. 1998): 784-300-100-10 with ReLU, 266,200 weights. Input: flattened 28×28 images.</summary>
+public sealed class LeNet300 : Module<Tensor, Tensor>
+{
+    private readonly Linear fc1 = Linear(784, 300);
+    private readonly Linear fc2 = Linear(300, 100);
+    private readonly Linear fc3 = Linear(100, 10);
+
+    /// <summary>Creates the network with TorchSharp's default initialization.</summary>
+    public LeNet300()
+        : base(nameof(LeNet300)) => RegisterComponents();
+
+    /// <inheritdoc/>
+    public override Tensor forward(Tensor input) =>
+        fc3.call(functional.relu(fc2.call(functional.relu(fc1.call(input)))));
+}
