@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Runtime.InteropServices;
 using System.Threading;
 using Dwf.Data;
 using Dwf.Samples.Mnist.Cli;
@@ -25,19 +26,13 @@ internal static class Program
         }
 
         using var cancellation = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            // First Ctrl+C: finish the current batch, write a checkpoint, stop. A second one ends the process at once.
-            if (!cancellation.IsCancellationRequested)
-            {
-                e.Cancel = true;
-                cancellation.Cancel();
-            }
-        };
+        Console.CancelKeyPress += (_, e) => e.Cancel = StopGracefully(cancellation);
+        using var termination = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => context.Cancel = StopGracefully(cancellation));
 
         try
         {
             var options = OptionValidation.Resolve(raw);
+            TorchSharp.torch.set_num_threads(SampleDefaults.TorchThreads);
             var console = AnsiConsole.Console;
             if (Console.IsOutputRedirected)
             {
@@ -73,6 +68,19 @@ internal static class Program
 
             return Fail($"unexpected {error.GetType().Name}: {error.Message} (set {TraceVariable}=1 for the stack trace)", ExitCodes.Failure);
         }
+    }
+
+    // First Ctrl+C or SIGTERM: finish the current batch, write a checkpoint, stop (true keeps the process alive for that).
+    // A second one ends the process at once.
+    private static bool StopGracefully(CancellationTokenSource cancellation)
+    {
+        if (cancellation.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        cancellation.Cancel();
+        return true;
     }
 
     private static int Fail(string message, int exitCode)

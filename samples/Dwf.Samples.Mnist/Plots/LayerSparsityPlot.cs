@@ -36,7 +36,7 @@ internal static class LayerSparsityPlot
 
         double global = Log10Ratio(report.CompressionRatio);
         var line = plot.Add.HorizontalLine(global);
-        line.LineColor = Colors.Black.WithAlpha(0.6);
+        line.LineColor = Colors.Black.WithAlpha(0.35);
         line.LinePattern = LinePattern.Dashed;
         line.LegendText = string.Create(CultureInfo.InvariantCulture, $"all factorized weights: CR {SparsityReport.FormatRatio(report.CompressionRatio)}");
 

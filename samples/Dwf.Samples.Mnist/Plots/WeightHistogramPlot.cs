@@ -62,7 +62,7 @@ internal static class WeightHistogramPlot
         plot.XLabel("|W| (log scale; exact zeros on the left)");
         plot.YLabel("number of weights (log scale)");
         plot.Title(title);
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.ShowLegend(Alignment.UpperRight);
         plot.SavePng(path, PlotStyle.Width, PlotStyle.Height);
     }
 

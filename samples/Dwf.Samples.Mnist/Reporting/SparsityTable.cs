@@ -20,7 +20,7 @@ internal static class SparsityTable
             .AddColumn(new TableColumn("sparsity").RightAligned())
             .AddColumn(new TableColumn("CR").RightAligned())
             .AddColumn(new TableColumn("Σ|W|^(2/D)").RightAligned());
-        table.Caption = new TableTitle("Σ|W|^(2/D) = ‖W‖_{2/D}^{2/D}, the quasi-norm the penalty controls; CR = total / non-zero");
+        table.Caption = new TableTitle("Σ|W|^(2/D) = ‖W‖_{2/D}^{2/D}; CR = total / non-zero");
         foreach (var layer in report.Layers)
         {
             table.AddRow(
