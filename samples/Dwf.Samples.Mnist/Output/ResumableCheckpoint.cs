@@ -67,6 +67,16 @@ internal static class ResumableCheckpoint
         File.Delete(folder.Final(OptionsFileName));
     }
 
+    /// <summary>After a run that failed before its first checkpoint: the options record alone would only be clutter.</summary>
+    public static void RemoveRecordWithoutCheckpoint(OutputFolder folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        if (!File.Exists(folder.Final(FileName)))
+        {
+            File.Delete(folder.Final(OptionsFileName));
+        }
+    }
+
     private static RunIdentity? ReadIdentity(string path)
     {
         try

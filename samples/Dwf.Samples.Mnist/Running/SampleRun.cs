@@ -53,7 +53,16 @@ internal static class SampleRun
             CheckpointPath = checkpoint,
             Resume = resume,
         });
-        var training = ProgressDisplay.Run(console, options.Epochs, observer => trainer.Fit(data.Train, data.Test, observer, cancellation));
+        TrainingResult training;
+        try
+        {
+            training = ProgressDisplay.Run(console, options.Epochs, observer => trainer.Fit(data.Train, data.Test, observer, cancellation));
+        }
+        catch
+        {
+            ResumableCheckpoint.RemoveRecordWithoutCheckpoint(output);
+            throw;
+        }
 
         double compressionAt1e3 = model.Factorization.Sparsity(1e-3).CompressionRatio;
         var collapsed = model.Factorization.Collapse();

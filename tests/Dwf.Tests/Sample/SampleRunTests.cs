@@ -165,6 +165,19 @@ public sealed class SampleRunTests : IDisposable
         Assert.Equal(File.ReadAllBytes(Path.Combine(reference, DeployedModel.FileName)), File.ReadAllBytes(Path.Combine(output, DeployedModel.FileName)));
     }
 
+    [Fact]
+    public void A_diverging_run_says_so_in_one_line_and_leaves_no_output_folder()
+    {
+        string output = _root.File("diverged");
+        var options = Options(output, depth: 4) with { LearningRate = 10, BatchSize = 8 };
+
+        var error = Assert.Throws<Dwf.Training.TrainingDivergedException>(() => Run(options));
+
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Contains("Lower the learning rate", error.Message);
+        Assert.False(Directory.Exists(output));
+    }
+
     // epochs.csv without the wall-time column.
     private static string[] NumbersWithoutTimes(string output) =>
         File.ReadAllLines(Path.Combine(output, MetricsCsv.EpochsFileName)).Select(line => line[..line.LastIndexOf(',')]).ToArray();
