@@ -110,6 +110,19 @@ internal sealed class KnownTypes
             return false;
         }
 
+        if (type is ITypeParameterSymbol typeParameter)
+        {
+            foreach (var constraint in typeParameter.ConstraintTypes)
+            {
+                if (IsFactorizedModule(constraint))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         if (type is INamedTypeSymbol named && FindFactorize(named.OriginalDefinition) is not null)
         {
             return true;
