@@ -53,7 +53,13 @@ public sealed class AddRegisterComponentsCallCodeFixProvider : SyntaxRewritingCo
 
         if (constructor.Body is { } body)
         {
-            return constructor.WithBody(body.AddStatements(call.WithAdditionalAnnotations(Formatter.Annotation)));
+            // A one-line body stays on one line: a parsed statement carries no elastic trivia, which the
+            // cleanup after a code action would reformat. Otherwise the formatter places the new statement.
+            var lines = body.SyntaxTree.GetLineSpan(body.Span);
+            bool oneLine = lines.StartLinePosition.Line == lines.EndLinePosition.Line;
+            return constructor.WithBody(body.AddStatements(oneLine
+                ? SyntaxFactory.ParseStatement(RegisterComponentsCalls.MethodName + "(); ")
+                : call.WithAdditionalAnnotations(Formatter.Annotation)));
         }
 
         var expressionBody = constructor.ExpressionBody!;

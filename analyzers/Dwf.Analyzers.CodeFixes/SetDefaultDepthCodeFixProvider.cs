@@ -20,6 +20,9 @@ public sealed class SetDefaultDepthCodeFixProvider : SyntaxRewritingCodeFixProvi
     public override ImmutableArray<string> FixableDiagnosticIds { get; } =
         ImmutableArray.Create(DiagnosticIds.DepthTooSmall, DiagnosticIds.DepthTooLarge);
 
+    /// <summary>Too small and too large get the same fix, so Fix All handles both at once.</summary>
+    protected override string EquivalenceKey(Diagnostic diagnostic) => nameof(SetDefaultDepthCodeFixProvider);
+
     protected override Task<string?> GetTitleAsync(Document document, SyntaxNode root, Diagnostic diagnostic, CancellationToken cancellationToken) =>
         Task.FromResult(FindArgument(root, diagnostic) is null ? null : $"Use Depth = {DefaultDepth}");
 
