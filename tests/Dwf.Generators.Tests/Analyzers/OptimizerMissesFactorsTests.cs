@@ -42,6 +42,8 @@ public sealed class OptimizerMissesFactorsTests
     [InlineData("{|DWF010:torch.optim.RMSProp(model.parameters())|}")]
     [InlineData("{|DWF010:torch.optim.SGD(model.parameters(recurse: false), 0.01)|}")]
     [InlineData("{|DWF010:new TorchSharp.Modules.SGD(model.parameters(), 0.01)|}")]
+    [InlineData("(SGD){|DWF010:new(model.parameters(), 0.01)|}")]
+    [InlineData("{|DWF010:torch.optim.SGD(learningRate: 0.01, parameters: model.parameters())|}")]
     [InlineData("{|DWF010:torch.optim.SGD(generic.parameters(), 0.01)|}")] // constrained to IFactorizedModule
     public Task Fires_on_an_optimizer_over_the_parameters_of_a_factorized_module(string optimizer) =>
         Verify($$"""

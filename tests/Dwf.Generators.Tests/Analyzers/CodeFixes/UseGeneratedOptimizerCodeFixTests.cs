@@ -49,6 +49,8 @@ public sealed class UseGeneratedOptimizerCodeFixTests
 
                 public static SGD Constructed(Net model) => {|DWF010:new SGD(model.parameters(), lr: 0.05)|};
 
+                public static SGD Named(Net model) => {|DWF010:torch.optim.SGD(momentum: 0.5, learningRate: 0.2, parameters: model.parameters())|};
+
                 public static AdamW Adam(Net model) => {|DWF010:torch.optim.AdamW(model.parameters())|};
 
                 public static AdamW AdamTuned(Net model) => {|DWF010:torch.optim.AdamW(model.parameters(), 3e-4, beta2: 0.98, weight_decay: 0.01)|};
@@ -63,6 +65,8 @@ public sealed class UseGeneratedOptimizerCodeFixTests
                     model.CreateSgd(lr: 0.1, momentum: 0.9, nesterov: true, weight_decay: 5e-4);
 
                 public static SGD Constructed(Net model) => model.CreateSgd(lr: 0.05);
+
+                public static SGD Named(Net model) => model.CreateSgd(lr: 0.2, momentum: 0.5);
 
                 public static AdamW Adam(Net model) => model.CreateAdamW(lr: 1e-3);
 
