@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Immutable;
 using System.Threading;
 using Dwf.Analyzers.Model;
@@ -49,9 +50,7 @@ public sealed class FactorizationOptionsAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var own = FactorizeArguments.Read(attribute);
-        bool valueUsedByAField = FieldReadsInheritedInitStdValue(type, types);
-        Check(context, attribute, own, FactorizeArguments.None, SymbolNames.Of(type), valueUsedByAField);
+        Check(context, attribute, FactorizeArguments.Read(attribute), FactorizeArguments.None, SymbolNames.Of(type), () => FieldReadsInheritedInitStdValue(type, types));
     }
 
     private static void AnalyzeField(SymbolAnalysisContext context, KnownTypes types)
@@ -65,7 +64,7 @@ public sealed class FactorizationOptionsAnalyzer : DiagnosticAnalyzer
         var inherited = types.FindFactorize(field.ContainingType) is { } classAttribute
             ? FactorizeArguments.Read(classAttribute)
             : FactorizeArguments.None;
-        Check(context, attribute, FactorizeArguments.Read(attribute), inherited, SymbolNames.OfDeclaration(field, context.CancellationToken), valueUsedByAField: false);
+        Check(context, attribute, FactorizeArguments.Read(attribute), inherited, SymbolNames.OfDeclaration(field, context.CancellationToken), valueUsedByAField: static () => false);
     }
 
     private static void Check(
@@ -74,7 +73,7 @@ public sealed class FactorizationOptionsAnalyzer : DiagnosticAnalyzer
         FactorizeArguments own,
         FactorizeArguments inherited,
         string target,
-        bool valueUsedByAField)
+        Func<bool> valueUsedByAField)
     {
         var ct = context.CancellationToken;
         if (own.Depth is { } depth)
@@ -123,7 +122,7 @@ public sealed class FactorizationOptionsAnalyzer : DiagnosticAnalyzer
         FactorizeArguments own,
         FactorizeArguments inherited,
         string target,
-        bool valueUsedByAField)
+        Func<bool> valueUsedByAField)
     {
         var ct = context.CancellationToken;
         int std = own.InitStd ?? inherited.InitStd ?? 0;
@@ -145,7 +144,7 @@ public sealed class FactorizationOptionsAnalyzer : DiagnosticAnalyzer
                     $"InitStd = Fixed needs a finite InitStdValue above 0 (got {FactorizeArguments.Format(value)}); set InitStdValue, e.g. 0.05, or use InitStd = LayerDefault"));
             }
         }
-        else if (own.InitStdValue is { } ignored && !valueUsedByAField)
+        else if (own.InitStdValue is { } ignored && !valueUsedByAField())
         {
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.InitStdValueIgnored,
