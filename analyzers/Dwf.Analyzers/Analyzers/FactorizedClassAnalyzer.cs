@@ -56,7 +56,7 @@ public sealed class FactorizedClassAnalyzer : DiagnosticAnalyzer
         if (notPartial.Count > 0)
         {
             context.ReportDiagnostic(Diagnostic.Create(
-                DiagnosticDescriptors.ClassNotPartial, location, name, string.Join(" and ", notPartial.Select(t => $"'{SymbolNames.Of(t)}'"))));
+                DiagnosticDescriptors.ClassNotPartial, location, name, Enumerate(notPartial.Select(t => $"'{SymbolNames.Of(t)}'").ToList())));
         }
 
         if (!types.IsModule(type))
@@ -82,6 +82,10 @@ public sealed class FactorizedClassAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.RegisterComponentsNotCalled, location, name));
         }
     }
+
+    /// <summary>"'A'", "'A' and 'B'", "'A', 'B' and 'C'".</summary>
+    private static string Enumerate(List<string> items) =>
+        items.Count == 1 ? items[0] : $"{string.Join(", ", items.Take(items.Count - 1))} and {items[items.Count - 1]}";
 
     /// <summary>The type and its containing types that lack <c>partial</c>, outermost first.</summary>
     private static List<INamedTypeSymbol> TypesMissingPartial(INamedTypeSymbol type, CancellationToken cancellationToken)

@@ -102,7 +102,7 @@ internal sealed class KnownTypes
     /// <summary>True when <paramref name="type"/> is TorchSharp's <c>torch.nn.Module</c> or derives from it.</summary>
     public bool IsModule(ITypeSymbol? type) => Module is not null && DerivesFrom(type, Module);
 
-    /// <summary>True when instances of <paramref name="type"/> are factorized modules: <c>[Factorize]</c> classes and implementers of <c>IFactorizedModule</c>.</summary>
+    /// <summary>True when instances of <paramref name="type"/> are factorized modules: <c>[Factorize]</c> classes, classes derived from one, and implementers of <c>IFactorizedModule</c>.</summary>
     public bool IsFactorizedModule(ITypeSymbol? type)
     {
         if (type is null)
@@ -123,9 +123,13 @@ internal sealed class KnownTypes
             return false;
         }
 
-        if (type is INamedTypeSymbol named && FindFactorize(named.OriginalDefinition) is not null)
+        // A class derived from a [Factorize] class inherits its generated members and factorization.
+        for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
         {
-            return true;
+            if (FindFactorize(current.OriginalDefinition) is not null)
+            {
+                return true;
+            }
         }
 
         if (FactorizedModuleInterface is null)

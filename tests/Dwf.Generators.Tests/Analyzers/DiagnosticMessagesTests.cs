@@ -15,18 +15,21 @@ public sealed class DiagnosticMessagesTests
             """
             public static class Models
             {
-                [Factorize]
-                public class {|#0:Net|} : Module<Tensor, Tensor>
+                public static class Vision
                 {
-                    private readonly Linear fc = Linear(4, 2);
-                    public Net() : base(nameof(Net)) => RegisterComponents();
-                    public override Tensor forward(Tensor x) => fc.call(x);
+                    [Factorize]
+                    public class {|#0:Net|} : Module<Tensor, Tensor>
+                    {
+                        private readonly Linear fc = Linear(4, 2);
+                        public Net() : base(nameof(Net)) => RegisterComponents();
+                        public override Tensor forward(Tensor x) => fc.call(x);
+                    }
                 }
             }
             """,
             System.Array.Empty<(string, string)>(),
             AnalyzerVerifier<FactorizedClassAnalyzer>.Diagnostic(DiagnosticDescriptors.ClassNotPartial).WithLocation(0)
-                .WithMessage("'Models.Net' has [Factorize], so the Dwf generator must add members to it: add 'partial' to 'Models' and 'Models.Net'"));
+                .WithMessage("'Models.Vision.Net' has [Factorize], so the Dwf generator must add members to it: add 'partial' to 'Models', 'Models.Vision' and 'Models.Vision.Net'"));
 
     [Fact]
     public Task DWF005_names_the_option_the_class_and_the_valid_range() =>

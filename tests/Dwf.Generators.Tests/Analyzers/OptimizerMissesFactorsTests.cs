@@ -18,6 +18,8 @@ public sealed class OptimizerMissesFactorsTests
             public object Optimizer() => {|#0:torch.optim.SGD(parameters(), 0.1)|};
         }
 
+        public class WideNet : Net { }
+
         public class Dense : Module<Tensor, Tensor>
         {
             private readonly Linear fc = Linear(4, 2);
@@ -45,11 +47,12 @@ public sealed class OptimizerMissesFactorsTests
     [InlineData("(SGD){|DWF010:new(model.parameters(), 0.01)|}")]
     [InlineData("{|DWF010:torch.optim.SGD(learningRate: 0.01, parameters: model.parameters())|}")]
     [InlineData("{|DWF010:torch.optim.SGD(generic.parameters(), 0.01)|}")] // constrained to IFactorizedModule
+    [InlineData("{|DWF010:torch.optim.SGD(derived.parameters(), 0.01)|}")] // inherits the factorization
     public Task Fires_on_an_optimizer_over_the_parameters_of_a_factorized_module(string optimizer) =>
         Verify($$"""
             public static class Training
             {
-                public static object Build<TModel>(Net model, TModel generic) where TModel : Module<Tensor, Tensor>, IFactorizedModule =>
+                public static object Build<TModel>(Net model, TModel generic, WideNet derived) where TModel : Module<Tensor, Tensor>, IFactorizedModule =>
                     {{optimizer}};
             }
             """);
