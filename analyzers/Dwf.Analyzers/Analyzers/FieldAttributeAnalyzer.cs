@@ -90,6 +90,16 @@ public sealed class FieldAttributeAnalyzer : DiagnosticAnalyzer
         {
             Report(context, DiagnosticDescriptors.FieldNotFactorizable, factorize, name, classification.Reason);
         }
+        else if (types.IsFactorizedModule(field.Type))
+        {
+            // The runtime leaves a submodule with a factorization of its own alone, so the field rule finds nothing.
+            Report(
+                context,
+                DiagnosticDescriptors.FieldNotFactorizable,
+                factorize,
+                name,
+                $"{SymbolNames.Of(field.Type)} is factorized by its own [Factorize], whose settings its layers keep (change them there)");
+        }
     }
 
     private static void AnalyzeProperty(SymbolAnalysisContext context, KnownTypes types)

@@ -17,6 +17,13 @@ public sealed class FieldNotFactorizableTests
             public Net() : base(nameof(Net)) => RegisterComponents();
             public override Tensor forward(Tensor x) => fc.call(x);
         }
+
+        public class Block : Module<Tensor, Tensor>
+        {
+            private readonly Linear fc = Linear(4, 4);
+            public Block() : base(nameof(Block)) => RegisterComponents();
+            public override Tensor forward(Tensor x) => fc.call(x);
+        }
         """;
 
     [Theory]
@@ -62,9 +69,30 @@ public sealed class FieldNotFactorizableTests
     [InlineData("Module")]
     [InlineData("IModule<Tensor, Tensor>")]
     [InlineData("MultiheadAttention")] // not known to be weightless: never a false error
-    [InlineData("Net")] // a custom module
+    [InlineData("Block")] // a custom module
     public Task Silent_on_a_field_that_can_hold_an_eligible_layer(string fieldType) =>
         AnalyzerVerifier<FieldAttributeAnalyzer>.VerifyAsync(NetWithField("Factorize", fieldType));
+
+    [Fact]
+    public Task Fires_on_a_submodule_that_has_its_own_Factorize() =>
+        AnalyzerVerifier<FieldAttributeAnalyzer>.VerifyAsync("""
+            [Factorize(Depth = 4)]
+            public partial class Encoder : Module<Tensor, Tensor>
+            {
+                private readonly Linear fc = Linear(4, 4);
+                public Encoder() : base(nameof(Encoder)) => RegisterComponents();
+                public override Tensor forward(Tensor x) => fc.call(x);
+            }
+
+            [Factorize]
+            public partial class Net : Module<Tensor, Tensor>
+            {
+                [{|DWF006:Factorize(Depth = 2)|}] private readonly Encoder encoder = new Encoder();
+                private readonly Encoder plain = new Encoder(); // without the attribute it keeps its own settings
+                public Net() : base(nameof(Net)) => RegisterComponents();
+                public override Tensor forward(Tensor x) => plain.call(encoder.call(x));
+            }
+            """);
 
     [Fact]
     public Task Silent_on_Dense_fields_of_any_type() =>
