@@ -43,10 +43,13 @@ public static class ResultPlot
         plot.Title(title);
         plot.XLabel("compression ratio (log scale)");
         plot.YLabel("test accuracy (%)");
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-        {
-            LabelFormatter = value => Math.Pow(10, value).ToString("G3", System.Globalization.CultureInfo.InvariantCulture),
-        };
+        // Log axis: plot log10(CR) and label 1-2-5 steps per decade with the ratio itself.
+        double maxRatio = Math.Max(10, runs.Where(r => double.IsFinite(r.MeanRatio)).Select(r => r.MeanRatio).DefaultIfEmpty(10).Max());
+        var ticks = Enumerable.Range(0, (int)Math.Ceiling(Math.Log10(maxRatio)) + 1)
+            .SelectMany(k => new[] { 1.0, 2.0, 5.0 }.Select(m => m * Math.Pow(10, k)))
+            .Where(v => v <= maxRatio * 2)
+            .ToArray();
+        plot.Axes.Bottom.SetTicks(ticks.Select(Math.Log10).ToArray(), ticks.Select(v => v.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)).ToArray());
         var finite = runs.Where(r => double.IsFinite(r.MeanRatio)).ToList();
         double low = finite.Count > 0 ? Math.Min(finite.Min(r => r.MeanAccuracy * 100), dense * 100) : 0;
         plot.Axes.SetLimitsY(Math.Max(0, Math.Max(low, dense * 100 - 30) - 1), 100);

@@ -43,6 +43,12 @@ internal static class CommonOptions
         Description = "Directory for trained dense models and per-run checkpoints (default: artifacts/experiments/<net>-<dataset>).",
     };
 
+    public static Option<int> Threads() => new("--threads")
+    {
+        Description = "TorchSharp intra-op threads (1 is faster when other jobs share the cores).",
+        DefaultValueFactory = _ => 2,
+    };
+
     public static MnistVariant Variant(string dataset) => dataset == "fashion-mnist" ? MnistVariant.FashionMnist : MnistVariant.Mnist;
 
     public static DataSourceOptions DataOptions(string? dataDirectory) => new()

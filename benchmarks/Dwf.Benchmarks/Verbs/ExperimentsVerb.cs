@@ -20,6 +20,7 @@ internal static class ExperimentsVerb
         profile.AcceptOnlyFromAmong("quick", "full");
         var outDirectory = new Option<string?>("--out") { Description = "Output directory (default: docs/results/<net>-<dataset>, or artifacts/quick/<net>-<dataset> for --profile quick)." };
         var dataDirectory = CommonOptions.DataDirectory();
+        var threads = CommonOptions.Threads();
         var workDirectory = CommonOptions.WorkDirectory();
         var epochs = new Option<int?>("--epochs") { Description = "Override the profile's epochs." };
         var seeds = new Option<int?>("--seeds") { Description = "Override the number of seeds (1, 2, …)." };
@@ -29,10 +30,11 @@ internal static class ExperimentsVerb
         var methods = new Option<string?>("--methods") { Description = $"Only these methods, comma-separated: {string.Join(", ", Enum.GetNames<Method>().Select(n => n.ToLowerInvariant()))}." };
         var command = new Command("experiments", "Accuracy vs compression of DWF and baselines on one net/dataset pair (resumable).")
         {
-            net, dataset, profile, outDirectory, dataDirectory, workDirectory, epochs, seeds, lambdas, depths, targets, methods,
+            net, dataset, profile, outDirectory, dataDirectory, workDirectory, epochs, seeds, lambdas, depths, targets, methods, threads,
         };
         command.SetAction(result => CommonOptions.Guard(() =>
         {
+            TorchSharp.torch.set_num_threads(Math.Max(1, result.GetValue(threads)));
             string netName = result.GetValue(net)!;
             string datasetName = result.GetValue(dataset)!;
             bool quick = result.GetValue(profile) == "quick";

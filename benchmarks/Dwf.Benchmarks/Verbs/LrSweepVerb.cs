@@ -22,6 +22,7 @@ internal static class LrSweepVerb
         var dataset = CommonOptions.Dataset();
         var outDirectory = new Option<string>("--out") { Description = "Output directory.", DefaultValueFactory = _ => Path.Combine("docs", "results", "lr-sweep") };
         var dataDirectory = CommonOptions.DataDirectory();
+        var threads = CommonOptions.Threads();
         var workDirectory = CommonOptions.WorkDirectory();
         var epochs = new Option<int>("--epochs") { Description = "Epochs per run.", DefaultValueFactory = _ => 20 };
         var lrs = new Option<string>("--lrs") { Description = "Peak learning rates, comma-separated.", DefaultValueFactory = _ => "0.05,0.1,0.2,0.4,0.8" };
@@ -30,10 +31,11 @@ internal static class LrSweepVerb
         var seeds = new Option<int>("--seeds") { Description = "Seeds per configuration.", DefaultValueFactory = _ => 1 };
         var command = new Command("lr-sweep", "Learning rate × D × λ sweep for DWF; the table behind the depth-aware learning-rate rule.")
         {
-            net, dataset, outDirectory, dataDirectory, workDirectory, epochs, lrs, lambdas, depths, seeds,
+            net, dataset, outDirectory, dataDirectory, workDirectory, epochs, lrs, lambdas, depths, seeds, threads,
         };
         command.SetAction(result => CommonOptions.Guard(() =>
         {
+            TorchSharp.torch.set_num_threads(Math.Max(1, result.GetValue(threads)));
             string netName = result.GetValue(net)!;
             string datasetName = result.GetValue(dataset)!;
             string output = result.GetValue(outDirectory)!;
