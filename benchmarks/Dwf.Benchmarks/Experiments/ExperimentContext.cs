@@ -1,0 +1,24 @@
+using System;
+using System.IO;
+using Dwf.Data;
+
+namespace Dwf.Benchmarks.Experiments;
+
+/// <summary>What every run of one net/dataset pair shares.</summary>
+/// <param name="Net">Network name (lenet300, lenet5).</param>
+/// <param name="Train">Training set (normalized).</param>
+/// <param name="Test">Test set (normalized).</param>
+/// <param name="WorkDirectory">Where trained dense models are kept for magnitude pruning (not committed).</param>
+/// <param name="Log">Progress lines.</param>
+public sealed record ExperimentContext(string Net, ImageClassificationDataset Train, ImageClassificationDataset Test, string WorkDirectory, Action<string> Log)
+{
+    /// <summary>Whether the net takes flattened images.</summary>
+    public bool Flatten => Nets.Flatten(Net);
+
+    /// <summary>Input shape of one example (for data-free scores).</summary>
+    public long[] InputShape => Flatten ? new long[] { 1, 784 } : new long[] { 1, 1, 28, 28 };
+
+    /// <summary>The saved trained dense model for a seed and schedule.</summary>
+    public string DenseModelPath(RunSpec dense) =>
+        Path.Combine(WorkDirectory, $"dense-wd{dense.Lambda:R}-lr{dense.LearningRate:R}-e{dense.Epochs}-b{dense.BatchSize}-seed{dense.Seed}.dat".Replace(',', '.'));
+}

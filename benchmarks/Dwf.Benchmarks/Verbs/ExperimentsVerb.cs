@@ -1,0 +1,81 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using System.Linq;
+using Dwf.Benchmarks.Experiments;
+
+namespace Dwf.Benchmarks.Verbs;
+
+/// <summary>
+/// <c>experiments</c>: accuracy against compression for DWF (D = 2, 3, 4) and the baselines on one
+/// net/dataset pair, resumable, writing docs/results/&lt;net&gt;-&lt;dataset&gt;/.
+/// </summary>
+internal static class ExperimentsVerb
+{
+    public static Command Create()
+    {
+        var net = CommonOptions.Net();
+        var dataset = CommonOptions.Dataset();
+        var profile = new Option<string>("--profile") { Description = "quick (a few minutes, one seed) or full (two seeds, every method, the whole grid).", DefaultValueFactory = _ => "full" };
+        profile.AcceptOnlyFromAmong("quick", "full");
+        var outDirectory = new Option<string?>("--out") { Description = "Output directory (default: docs/results/<net>-<dataset>, or artifacts/quick/<net>-<dataset> for --profile quick)." };
+        var dataDirectory = CommonOptions.DataDirectory();
+        var threads = CommonOptions.Threads();
+        var workDirectory = CommonOptions.WorkDirectory();
+        var epochs = new Option<int?>("--epochs") { Description = "Override the profile's epochs." };
+        var seeds = new Option<int?>("--seeds") { Description = "Override the number of seeds (1, 2, …)." };
+        var lambdas = new Option<string?>("--lambdas") { Description = "Override the DWF λ grid, comma-separated." };
+        var depths = new Option<string?>("--depths") { Description = "Override the DWF depths, comma-separated." };
+        var targets = new Option<string?>("--targets") { Description = "Override the target compression ratios of the pruning baselines." };
+        var methods = new Option<string?>("--methods") { Description = $"Only these methods, comma-separated: {string.Join(", ", Enum.GetNames<Method>().Select(n => n.ToLowerInvariant()))}." };
+        var command = new Command("experiments", "Accuracy vs compression of DWF and baselines on one net/dataset pair (resumable).")
+        {
+            net, dataset, profile, outDirectory, dataDirectory, workDirectory, epochs, seeds, lambdas, depths, targets, methods, threads,
+        };
+        command.SetAction(result => CommonOptions.Guard(() =>
+        {
+            TorchSharp.torch.set_num_threads(Math.Max(1, result.GetValue(threads)));
+            string netName = result.GetValue(net)!;
+            string datasetName = result.GetValue(dataset)!;
+            bool quick = result.GetValue(profile) == "quick";
+            var plan = quick ? ExperimentPlan.Quick(netName) : ExperimentPlan.Full(netName);
+            if (result.GetValue(epochs) is int e)
+            {
+                plan = e >= 1 ? plan with { Epochs = e } : throw new ArgumentException($"--epochs must be at least 1, got {e}.");
+            }
+
+            if (result.GetValue(seeds) is int s)
+            {
+                plan = s >= 1 ? plan with { Seeds = Enumerable.Range(1, s).Select(i => (long)i).ToArray() } : throw new ArgumentException($"--seeds must be at least 1, got {s}.");
+            }
+
+            plan = plan with
+            {
+                DwfLambdas = CommonOptions.ParseList(result.GetValue(lambdas), "--lambdas", plan.DwfLambdas.ToArray()),
+                Depths = CommonOptions.ParseList(result.GetValue(depths), "--depths", plan.Depths.Select(d => (double)d).ToArray()).Select(d => (int)d).ToArray(),
+                TargetRatios = CommonOptions.ParseList(result.GetValue(targets), "--targets", plan.TargetRatios.ToArray()),
+            };
+            if (result.GetValue(methods) is string list)
+            {
+                plan = plan with
+                {
+                    Methods = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                        .Select(m => Enum.TryParse<Method>(m, ignoreCase: true, out var parsed) ? parsed : throw new ArgumentException($"--methods: unknown method '{m}'; use {string.Join(", ", Enum.GetNames<Method>())}."))
+                        .ToArray(),
+                };
+            }
+
+            if (plan.Depths.Any(d => d < 2) || plan.DwfLambdas.Any(l => !(l >= 0)) || plan.TargetRatios.Any(t => !(t >= 1)))
+            {
+                throw new ArgumentException("Depths must be ≥ 2, λ ≥ 0 and target ratios ≥ 1.");
+            }
+
+            string output = result.GetValue(outDirectory) ?? (quick ? Path.Combine("artifacts", "quick", $"{netName}-{datasetName}") : Path.Combine("docs", "results", $"{netName}-{datasetName}"));
+            string work = result.GetValue(workDirectory) ?? CommonOptions.DefaultWork(netName, datasetName);
+            string commandLine = CommonOptions.CommandLine("experiments", ("--net", netName), ("--dataset", datasetName), ("--profile", quick ? "quick" : "full"),
+                ("--epochs", result.GetValue(epochs)), ("--seeds", result.GetValue(seeds)), ("--lambdas", result.GetValue(lambdas)), ("--depths", result.GetValue(depths)), ("--targets", result.GetValue(targets)), ("--methods", result.GetValue(methods)));
+            new ExperimentRunner(netName, CommonOptions.Variant(datasetName), output, work, CommonOptions.DataOptions(result.GetValue(dataDirectory)), commandLine).Run(plan);
+        }));
+        return command;
+    }
+}
