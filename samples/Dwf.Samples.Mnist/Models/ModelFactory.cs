@@ -59,9 +59,15 @@ internal static class ModelFactory
             ModelKind.LeNet5 => new FactorizedLeNet5(),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
-        var factorization = Factorization.Find(module)
-            ?? throw new InvalidOperationException($"{className} was not factorized by its constructor: the Dwf source generator did not run for it.");
-        factorization.SetLambda(lambda);
+        // The generated code implements IFactorizedModule: SetLambda and Factorization are generated members.
+        if (module is not IFactorizedModule factorized)
+        {
+            module.Dispose();
+            throw new InvalidOperationException($"{className} was not factorized by its constructor: the Dwf source generator did not run for it.");
+        }
+
+        factorized.SetLambda(lambda);
+        var factorization = factorized.Factorization;
         return new SampleModel(module, factorization, $"{className} [Factorize(Depth = {factorization.Plan.Options.Depth ?? FactorizationDefaults.Depth})]", FlattenInputs(kind));
     }
 }
