@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using Dwf.Generators.Model;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Dwf.Generators.Parsing;
 
@@ -15,7 +16,7 @@ internal static class FactorizeAttributeReader
     /// <summary>The options, or <c>null</c> when an argument is missing, erroneous or out of range.</summary>
     public static FactorizationOptionsModel? Read(AttributeData attribute)
     {
-        if (attribute.ConstructorArguments.Length != 0)
+        if (attribute.ConstructorArguments.Length != 0 || HasUnboundArguments(attribute))
         {
             return null;
         }
@@ -71,6 +72,11 @@ internal static class FactorizeAttributeReader
         var resolved = options.Over(fallback);
         return resolved.InitStdIsFixed != true || resolved.InitStdValue is not null;
     }
+
+    // An argument that binds to no property (a typo, a removed option) is left out of NamedArguments.
+    private static bool HasUnboundArguments(AttributeData attribute) =>
+        attribute.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax { ArgumentList: { } arguments }
+        && arguments.Arguments.Count != attribute.NamedArguments.Length;
 
     private static string? EnumMemberName(TypedConstant value) =>
         value.Type?.GetMembers()
