@@ -1,4 +1,7 @@
+using System;
+using System.Linq;
 using Dwf.Generators.Tests.Infrastructure;
+using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 
 namespace Dwf.Generators.Tests.Generator;
@@ -16,6 +19,20 @@ public sealed class SnapshotTests
         Assert.Null(result.Exception);
         Assert.Empty(result.Diagnostics);
         Snapshot.Match(name, GeneratorHarness.Source(result, hintName));
+    }
+
+    [Theory]
+    [MemberData(nameof(SnapshotCases.All), MemberType = typeof(SnapshotCases))]
+    public void Generated_code_parses_at_the_oldest_language_version_it_needs(string name)
+    {
+        var (hintName, sources) = SnapshotCases.Cases[name];
+        var (_, result, _) = GeneratorHarness.Run(TestCompilation.Create(sources));
+
+        // C# 8 is the oldest version with nullable annotations, which the generated file enables; an enclosing
+        // record struct (C# 10) is re-declared as such, which the user's own code already needs.
+        var version = sources.Any(s => s.Text.Contains("record struct", StringComparison.Ordinal)) ? LanguageVersion.CSharp10 : LanguageVersion.CSharp8;
+        var tree = CSharpSyntaxTree.ParseText(GeneratorHarness.Source(result, hintName), new CSharpParseOptions(version));
+        Assert.Empty(tree.GetDiagnostics());
     }
 
     [Theory]
