@@ -176,4 +176,26 @@ public sealed class SemanticsTests
         Assert.Equal(0.5, model.Sparsity()["fc.weight"]!.Lambda);
         Assert.True(penalty.item<float>() > 0);
     }
+
+    [Fact]
+    public void Layers_inside_ModuleList_and_ModuleDict_are_factorized_normalization_layers_never()
+    {
+        using var model = new Towers();
+
+        var paths = model.Sparsity().Layers.Select(l => l.Path).OrderBy(p => p, StringComparer.Ordinal);
+
+        Assert.Equal(new[] { "heads.left.weight", "heads.right.weight", "towers.0.weight", "towers.2.weight" }, paths);
+    }
+
+    [Fact]
+    public void A_field_level_attribute_opts_in_an_Embedding_and_a_Parameter_field()
+    {
+        using var model = new OptIns();
+
+        var layers = model.Sparsity().Layers.ToDictionary(l => l.Path, l => l.Depth);
+
+        Assert.Equal(new[] { "scale", "tokens.weight" }, layers.Keys.OrderBy(k => k, StringComparer.Ordinal));
+        Assert.Equal(2, layers["tokens.weight"]);
+        Assert.Equal(3, layers["scale"]);
+    }
 }
