@@ -20,7 +20,7 @@ internal enum EmitMode
 /// which is what lets the incremental driver skip the emitter, and nothing here keeps a compilation alive.
 /// </remarks>
 /// <param name="HintName">The generated file's name, from the fully qualified metadata name (unique per type).</param>
-/// <param name="Namespace">The containing namespace (<c>A.B</c>), or empty for the global namespace.</param>
+/// <param name="Namespace">The containing namespace as written in code (<c>A.B</c>, keywords escaped), or empty for the global namespace.</param>
 /// <param name="ContainingTypes">The enclosing types, outermost first.</param>
 /// <param name="Type">The <c>[Factorize]</c> class's own declaration.</param>
 /// <param name="IsSealed">Sealed classes get a private, non-virtual plan property (a new virtual or protected member in a sealed type is an error or warning).</param>

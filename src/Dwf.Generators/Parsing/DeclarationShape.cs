@@ -53,7 +53,7 @@ internal static class DeclarationShape
 
         // Every part of a ref struct must say so.
         string modifiers = type.TypeKind == TypeKind.Struct && type.IsRefLikeType ? "ref " : string.Empty;
-        return new ContainingTypeModel(keyword, modifiers, type.Name, TypeParameterList(type));
+        return new ContainingTypeModel(keyword, modifiers, Identifier(type.Name), TypeParameterList(type));
     }
 
     /// <summary>The enclosing types of <paramref name="type"/>, outermost first.</summary>
@@ -69,18 +69,32 @@ internal static class DeclarationShape
         return new EquatableArray<ContainingTypeModel>(types);
     }
 
-    /// <summary>The containing namespace as written in code (<c>A.B</c>), or empty for the global namespace.</summary>
-    public static string Namespace(INamedTypeSymbol type) =>
-        type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : string.Empty;
+    /// <summary>The containing namespace as written in code (<c>A.B</c>, keywords escaped), or empty for the global namespace.</summary>
+    public static string Namespace(INamedTypeSymbol type) => string.Join(".", NamespaceParts(type).Select(Identifier));
+
+    /// <summary>An identifier as it must be written in code: a keyword gets an <c>@</c> (<c>@class</c>).</summary>
+    public static string Identifier(string name) =>
+        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
+    private static IEnumerable<string> NamespaceParts(INamedTypeSymbol type)
+    {
+        var parts = new List<string>();
+        for (var ns = type.ContainingNamespace; ns is { IsGlobalNamespace: false }; ns = ns.ContainingNamespace)
+        {
+            parts.Add(ns.Name);
+        }
+
+        parts.Reverse();
+        return parts;
+    }
 
     /// <summary>A unique, file-system-safe hint name from the fully qualified metadata name (<c>A.B.Outer`1+Inner.g.cs</c>).</summary>
     public static string HintName(INamedTypeSymbol type)
     {
         var name = new StringBuilder();
-        string ns = Namespace(type);
-        if (ns.Length > 0)
+        foreach (var part in NamespaceParts(type))
         {
-            name.Append(ns).Append('.');
+            name.Append(part).Append('.');
         }
 
         var chain = new List<string>();
@@ -114,9 +128,9 @@ internal static class DeclarationShape
 
         return "<" + string.Join(", ", type.TypeParameters.Select(p => p.Variance switch
         {
-            VarianceKind.In => "in " + p.Name,
-            VarianceKind.Out => "out " + p.Name,
-            _ => p.Name,
+            VarianceKind.In => "in " + Identifier(p.Name),
+            VarianceKind.Out => "out " + Identifier(p.Name),
+            _ => Identifier(p.Name),
         })) + ">";
     }
 }

@@ -198,6 +198,25 @@ public static class SnapshotCases
                 }
                 """),
             }),
+            ["KeywordIdentifiers"] = ("event.record.Outer`1+class.g.cs", new[]
+            {
+                ("Keywords.cs", Usings + """
+                namespace @event.record;
+
+                public partial class Outer<@int>
+                {
+                    [Factorize]
+                    public partial class @class : Module<Tensor, Tensor>
+                    {
+                        private readonly Linear @base = Linear(2, 2);
+
+                        public @class() : base("class") => RegisterComponents();
+
+                        public override Tensor forward(Tensor x) => @base.call(x);
+                    }
+                }
+                """),
+            }),
             ["DerivedFromPlainModule"] = ("Models.Derived.g.cs", new[]
             {
                 ("Derived.cs", Usings + """
