@@ -26,13 +26,13 @@ public sealed class FactorizeGenerator : IIncrementalGenerator
                 static (node, _) => node is ClassDeclarationSyntax,
                 static (syntaxContext, cancellationToken) => FactorizedClassParser.Parse(syntaxContext, cancellationToken))
             .WithTrackingName(TrackingNames.Parse)
-            .Where(static model => model is not null)
-            .Select(static (model, _) => model!)
+            .SelectMany(static (model, _) => model is null ? ImmutableArray<FactorizedClassModel>.Empty : ImmutableArray.Create(model))
             .WithTrackingName(TrackingNames.Valid);
 
         // [Factorize] on two partial declarations of one class (itself an error) must still give one file.
         var byType = models
             .Collect()
+            .WithTrackingName(TrackingNames.Collected)
             .SelectMany(static (all, _) => DistinctByType(all))
             .WithTrackingName(TrackingNames.ByType);
 

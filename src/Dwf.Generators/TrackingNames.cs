@@ -9,6 +9,9 @@ internal static class TrackingNames
     /// <summary>The valid models only.</summary>
     public const string Valid = "Dwf.Valid";
 
+    /// <summary>All valid models, collected (to group them by type).</summary>
+    public const string Collected = "Dwf.Collected";
+
     /// <summary>One model per class (a class's partial declarations grouped by type).</summary>
     public const string ByType = "Dwf.ByType";
 }

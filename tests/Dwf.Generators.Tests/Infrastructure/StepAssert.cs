@@ -12,7 +12,7 @@ namespace Dwf.Generators.Tests.Infrastructure;
 internal static class StepAssert
 {
     /// <summary>The generator's own tracked steps (Roslyn's internal ForAttributeWithMetadataName steps hold syntax by design).</summary>
-    public static readonly string[] OwnSteps = { TrackingNames.Parse, TrackingNames.Valid, TrackingNames.ByType };
+    public static readonly string[] OwnSteps = { TrackingNames.Parse, TrackingNames.Valid, TrackingNames.Collected, TrackingNames.ByType };
 
     /// <summary>Every output of the generator's steps and of its source output was reused.</summary>
     public static void AllCachedOrUnchanged(GeneratorRunResult result)
