@@ -1,0 +1,57 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Dwf.Generators.Emitting;
+using Dwf.Generators.Model;
+using Dwf.Generators.Parsing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Dwf.Generators;
+
+/// <summary>
+/// For every <c>partial</c> TorchSharp module class carrying <c>[Dwf.Factorize]</c>, emits the members that
+/// wire the Dwf runtime in (see docs/generator.md). Invalid input produces no output and no diagnostic: the
+/// Dwf analyzers explain it.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class FactorizeGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var models = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                KnownTypes.FactorizeAttributeName,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (syntaxContext, cancellationToken) => FactorizedClassParser.Parse(syntaxContext, cancellationToken))
+            .WithTrackingName(TrackingNames.Parse)
+            .SelectMany(static (model, _) => model is null ? ImmutableArray<FactorizedClassModel>.Empty : ImmutableArray.Create(model))
+            .WithTrackingName(TrackingNames.Valid);
+
+        // [Factorize] on two partial declarations of one class (itself an error) must still give one file.
+        var byType = models
+            .Collect()
+            .WithTrackingName(TrackingNames.Collected)
+            .SelectMany(static (all, _) => DistinctByType(all))
+            .WithTrackingName(TrackingNames.ByType);
+
+        context.RegisterSourceOutput(byType, static (output, model) =>
+            output.AddSource(model.HintName, FactorizedClassEmitter.Emit(model)));
+    }
+
+    private static ImmutableArray<FactorizedClassModel> DistinctByType(ImmutableArray<FactorizedClassModel> models)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var distinct = ImmutableArray.CreateBuilder<FactorizedClassModel>(models.Length);
+        foreach (var model in models)
+        {
+            if (seen.Add(model.HintName))
+            {
+                distinct.Add(model);
+            }
+        }
+
+        return distinct.ToImmutable();
+    }
+}
