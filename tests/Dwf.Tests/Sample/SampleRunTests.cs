@@ -9,7 +9,6 @@ using Dwf.Samples.Mnist.Output;
 using Dwf.Samples.Mnist.Plots;
 using Dwf.Samples.Mnist.Running;
 using Dwf.Samples.Models;
-using Dwf.Serialization;
 using Dwf.Tests.Data;
 using Spectre.Console;
 using Xunit;
@@ -93,9 +92,10 @@ public sealed class SampleRunTests : IDisposable
         Assert.Contains("identical outputs on all 64 test images", console);
         Assert.Contains("reloaded into the plain LeNet300 class", console);
 
-        // The deployed file is an ordinary state dict of the class without [Factorize].
+        // The deployed file is an ordinary state dict of the class without [Factorize], readable by TorchSharp itself.
         using var plain = new LeNet300();
-        StateDictFile.Load(plain, Path.Combine(output, DeployedModel.FileName));
+        plain.load(Path.Combine(output, DeployedModel.FileName));
+        Assert.Equal(new[] { "fc1.bias", "fc1.weight", "fc2.bias", "fc2.weight", "fc3.bias", "fc3.weight" }, plain.state_dict().Keys.Order(StringComparer.Ordinal));
     }
 
     [Fact]
