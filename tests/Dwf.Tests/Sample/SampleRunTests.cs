@@ -40,9 +40,10 @@ public sealed class SampleRunTests : IDisposable
 
     public void Dispose() => _root.Dispose();
 
-    private SampleOptions Options(string output, int depth = SampleDefaults.Depth, long seed = 7, double lambda = 1e-3, bool resume = false) =>
+    private SampleOptions Options(string output, int depth = SampleDefaults.Depth, long seed = 7, double lambda = 1e-3, bool resume = false, string model = "lenet300") =>
         OptionValidation.Resolve(new RawOptions
         {
+            Model = model,
             Depth = depth,
             Lambda = lambda,
             LearningRate = 0.05,
@@ -96,6 +97,19 @@ public sealed class SampleRunTests : IDisposable
         using var plain = new LeNet300();
         plain.load(Path.Combine(output, DeployedModel.FileName));
         Assert.Equal(new[] { "fc1.bias", "fc1.weight", "fc2.bias", "fc2.weight", "fc3.bias", "fc3.weight" }, plain.state_dict().Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_tiny_lenet5_run_deploys_into_the_plain_lenet5_class()
+    {
+        string output = _root.File("lenet5");
+
+        string console = Run(Options(output, model: "lenet5"));
+
+        Assert.Contains("FactorizedLeNet5 [Factorize(Depth = 3)]", console);
+        Assert.Contains("reloaded into the plain LeNet5 class", console);
+        Assert.Contains("identical outputs on all 64 test images", console);
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(output, MetricsCsv.LayersFileName)).Length - 1);
     }
 
     [Fact]
