@@ -1,4 +1,7 @@
 using System;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Dwf.Deployment;
 
@@ -13,6 +16,11 @@ internal sealed class CsrLinearStage : ISparseStage
 
     public CsrLinearStage(CsrMatrix weight, float[] bias)
     {
+        if (weight.ColumnIndices.Any(c => c < 0 || c >= weight.Columns))
+        {
+            throw new ArgumentException("A column index is outside the matrix.", nameof(weight));
+        }
+
         if (bias.Length != weight.Rows)
         {
             throw new ArgumentException("One bias value per output is needed.", nameof(bias));
@@ -32,6 +40,35 @@ internal sealed class CsrLinearStage : ISparseStage
 
     public long WeightBytes => _weight.Bytes + (_bias.LongLength * sizeof(float));
 
+    // One sample: y[r] = b[r] + Σ_p values[p]·x[columns[p]], without bounds checks in the inner loop
+    // (the CSR arrays were validated when built: columns < Columns = input length, starts ascending).
+    private void MatrixVector(ReadOnlySpan<float> input, Span<float> output)
+    {
+        ref float x = ref MemoryMarshal.GetReference(input);
+        ref int column = ref MemoryMarshal.GetArrayDataReference(_weight.ColumnIndices);
+        ref float value = ref MemoryMarshal.GetArrayDataReference(_weight.Values);
+        var starts = _weight.RowStarts;
+        for (int r = 0; r < _weight.Rows; r++)
+        {
+            int p = starts[r], end = starts[r + 1];
+            float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            for (; p + 3 < end; p += 4)
+            {
+                s0 += Unsafe.Add(ref value, p) * Unsafe.Add(ref x, Unsafe.Add(ref column, p));
+                s1 += Unsafe.Add(ref value, p + 1) * Unsafe.Add(ref x, Unsafe.Add(ref column, p + 1));
+                s2 += Unsafe.Add(ref value, p + 2) * Unsafe.Add(ref x, Unsafe.Add(ref column, p + 2));
+                s3 += Unsafe.Add(ref value, p + 3) * Unsafe.Add(ref x, Unsafe.Add(ref column, p + 3));
+            }
+
+            for (; p < end; p++)
+            {
+                s0 += Unsafe.Add(ref value, p) * Unsafe.Add(ref x, Unsafe.Add(ref column, p));
+            }
+
+            output[r] = _bias[r] + ((s0 + s1) + (s2 + s3));
+        }
+    }
+
     public void Run(ReadOnlySpan<float> input, Span<float> output, int batch)
     {
         var starts = _weight.RowStarts;
@@ -39,17 +76,7 @@ internal sealed class CsrLinearStage : ISparseStage
         var values = _weight.Values;
         if (batch == 1)
         {
-            for (int r = 0; r < _weight.Rows; r++)
-            {
-                float sum = _bias[r];
-                for (int p = starts[r]; p < starts[r + 1]; p++)
-                {
-                    sum += values[p] * input[columns[p]];
-                }
-
-                output[r] = sum;
-            }
-
+            MatrixVector(input, output);
             return;
         }
 

@@ -32,6 +32,16 @@ internal sealed class SelectStage : ISparseStage
         {
             var x = input.Slice(b * InputSize, InputSize);
             var y = output.Slice(b * OutputSize, OutputSize);
+            if (_plane == 1)
+            {
+                for (int k = 0; k < _kept.Length; k++)
+                {
+                    y[k] = x[_kept[k]];
+                }
+
+                continue;
+            }
+
             for (int k = 0; k < _kept.Length; k++)
             {
                 x.Slice(_kept[k] * _plane, _plane).CopyTo(y.Slice(k * _plane, _plane));

@@ -28,6 +28,7 @@ public sealed class SparseModel : nn.Module<Tensor, Tensor>
 {
     private readonly ISparseStage[] _stages;
     private readonly long[] _outputShape;
+    private readonly int _largestStage;
     private readonly object _gate = new();
     private float[] _bufferA = Array.Empty<float>();
     private float[] _bufferB = Array.Empty<float>();
@@ -39,6 +40,7 @@ public sealed class SparseModel : nn.Module<Tensor, Tensor>
         _outputShape = outputShape;
         _stages = stages;
         NonZeroWeights = nonZero;
+        _largestStage = stages.Max(s => Math.Max(s.InputSize, s.OutputSize));
         RegisterComponents();
     }
 
@@ -89,13 +91,17 @@ public sealed class SparseModel : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"SparseModel runs float32 on the CPU; got {input.dtype} on {input.device}. Convert the input with .to(float32).cpu().", nameof(input));
         }
 
-        if (input.dim() != InputShape.Length + 1 || !input.shape.Skip(1).SequenceEqual(InputShape))
+        var shape = input.shape;
+        if (shape.Length != InputShape.Length + 1 || !shape.AsSpan(1).SequenceEqual(InputShape))
         {
             throw new ArgumentException($"SparseModel expects [B, {LayerChain.Shape(InputShape)}]; got [{LayerChain.Shape(input.shape)}].", nameof(input));
         }
 
-        int batch = checked((int)input.shape[0]);
-        var output = empty(new[] { (long)batch }.Concat(_outputShape).ToArray(), dtype: ScalarType.Float32);
+        int batch = checked((int)shape[0]);
+        var outputShape = new long[_outputShape.Length + 1];
+        outputShape[0] = batch;
+        _outputShape.CopyTo(outputShape, 1);
+        var output = empty(outputShape, dtype: ScalarType.Float32);
         if (batch == 0)
         {
             return output;
@@ -112,7 +118,7 @@ public sealed class SparseModel : nn.Module<Tensor, Tensor>
 
     private void Run(ReadOnlySpan<float> input, Span<float> output, int batch)
     {
-        int largest = _stages.Max(s => Math.Max(s.InputSize, s.OutputSize)) * batch;
+        int largest = _largestStage * batch;
         if (_bufferA.Length < largest)
         {
             _bufferA = new float[largest];
