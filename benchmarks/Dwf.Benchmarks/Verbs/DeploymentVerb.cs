@@ -48,7 +48,7 @@ internal static class DeploymentVerb
 
             var notes = new[]
             {
-                $"Dense models trained {settings.Epochs} epochs (SGD momentum 0.9, lr 0.1, cosine, batch 128, seed {settings.Seed}), then globally magnitude-pruned to each CR (one threshold over all weight tensors, exact zeros, biases kept, no fine-tuning): collapsed-looking models at chosen CRs.",
+                $"Dense models trained {settings.Epochs} epochs (SGD momentum 0.9, peak lr {DeploymentBenchmark.DenseLearningRate("lenet300")} for LeNet-300-100 and {DeploymentBenchmark.DenseLearningRate("lenet5")} for LeNet-5, cosine, batch 128, seed {settings.Seed}), then globally magnitude-pruned to each CR (one threshold over all weight tensors, exact zeros, biases kept, no fine-tuning): collapsed-looking models at chosen CRs.",
                 $"TorchSharp forms ran with {settings.TorchThreads} intra-op thread(s) (torch.set_num_threads); the C# sparse kernels are single-threaded. Dense training ran with the default thread count.",
                 $"Timing: {settings.Rounds} interleaved rounds, every form in every round in rotating order, each measurement ≥ {ForwardTimer.MinimumMeasurement.TotalMilliseconds} ms of repeated forwards; the median per forward is reported. Inputs are the first B MNIST test images.",
                 "'max rel. output diff' is max |out − out_dense| / max |out_dense| over all 10,000 test images. 'weight entries stored' counts dense entries of the weight tensors (for the sparse forms: of the layers they were built from).",
