@@ -21,11 +21,16 @@ namespace Dwf.Deployment;
 /// <para>
 /// Linear layers run feature-major ([features, B]) so that each stored weight updates a whole batch row with
 /// vector instructions; convolutions and pooling run one sample at a time. Layout changes are transposes
-/// inserted between stages when B &gt; 1. One forward at a time per instance (calls are serialized).
+/// inserted between stages when B &gt; 1; a large batch runs in chunks of 32 samples. One forward at a time per
+/// instance (calls are serialized).
 /// </para>
 /// </remarks>
 public sealed class SparseModel : nn.Module<Tensor, Tensor>
 {
+    // A large batch runs in chunks through the whole chain, so that each chunk's activations stay in cache
+    // between stages (a LeNet-5 conv1 output for 256 samples is 12 MB); 32 still fills 4 AVX vectors per row.
+    private const int ChunkSize = 32;
+
     private readonly ISparseStage[] _stages;
     private readonly long[] _outputShape;
     private readonly int _largestStage;
@@ -110,7 +115,14 @@ public sealed class SparseModel : nn.Module<Tensor, Tensor>
         using var contiguous = input.contiguous();
         lock (_gate)
         {
-            Run(MemoryMarshal.Cast<byte, float>(contiguous.bytes), MemoryMarshal.Cast<byte, float>(output.bytes), batch);
+            var source = MemoryMarshal.Cast<byte, float>(contiguous.bytes);
+            var target = MemoryMarshal.Cast<byte, float>(output.bytes);
+            int inSize = _stages[0].InputSize, outSize = target.Length / batch;
+            for (int start = 0; start < batch; start += ChunkSize)
+            {
+                int count = Math.Min(ChunkSize, batch - start);
+                Run(source.Slice(start * inSize, count * inSize), target.Slice(start * outSize, count * outSize), count);
+            }
         }
 
         return output;
