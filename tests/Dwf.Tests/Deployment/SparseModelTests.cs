@@ -17,6 +17,7 @@ public sealed class SparseModelTests
     [InlineData(1)]
     [InlineData(7)]
     [InlineData(64)]
+    [InlineData(70)] // three chunks of the batch, the last one partial
     public void SparseLeNet300MatchesTheDenseModel(int batch)
     {
         using var scope = NewDisposeScope();
