@@ -24,7 +24,10 @@ public sealed record BoundaryCompaction(string Boundary, long Units, long Kept, 
 /// <param name="Boundaries">Per boundary: units before, kept, folded constants and unused.</param>
 /// <param name="WeightsBefore">Weight entries of the chain's layers before compaction.</param>
 /// <param name="WeightsAfter">Weight entries after compaction.</param>
-/// <param name="NonZeroWeights">Non-zero weight entries (the same before and after, except weights of removed units that only fed unused units).</param>
+/// <param name="NonZeroWeights">
+/// Non-zero weight entries of the compacted layers: those of the original between kept units (weights out of
+/// constant units were folded into biases; weights into or out of unused units had no effect).
+/// </param>
 public sealed record CompactionResult(
     Sequential Module,
     LayerChain Chain,
