@@ -33,9 +33,9 @@ internal static class SparseFile
             }
 
             var csr = CsrMatrix.FromDense(weight);
-            tensors.Add(($"{step.Name}.weight.crow_indices", tensor(csr.RowStarts)));
-            tensors.Add(($"{step.Name}.weight.col_indices", tensor(csr.ColumnIndices)));
-            tensors.Add(($"{step.Name}.weight.values", tensor(csr.Values)));
+            tensors.Add(($"{step.Name}.weight.crow_indices", tensor(csr.RowStarts.ToArray())));
+            tensors.Add(($"{step.Name}.weight.col_indices", tensor(csr.ColumnIndices.ToArray())));
+            tensors.Add(($"{step.Name}.weight.values", tensor(csr.Values.ToArray())));
             if (bias is not null)
             {
                 tensors.Add(($"{step.Name}.bias", bias));

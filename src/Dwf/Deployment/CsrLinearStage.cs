@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -16,10 +15,6 @@ internal sealed class CsrLinearStage : ISparseStage
 
     public CsrLinearStage(CsrMatrix weight, float[] bias)
     {
-        if (weight.ColumnIndices.Any(c => c < 0 || c >= weight.Columns))
-        {
-            throw new ArgumentException("A column index is outside the matrix.", nameof(weight));
-        }
 
         if (bias.Length != weight.Rows)
         {
@@ -41,13 +36,14 @@ internal sealed class CsrLinearStage : ISparseStage
     public long WeightBytes => _weight.Bytes + (_bias.LongLength * sizeof(float));
 
     // One sample: y[r] = b[r] + Σ_p values[p]·x[columns[p]], without bounds checks in the inner loop
-    // (the CSR arrays were validated when built: columns < Columns = input length, starts ascending).
+    // (CsrMatrix builds its arrays itself and never exposes them writable: columns < Columns, starts ascending;
+// the input span holds Columns values, checked by SparseModel against the chain's shapes).
     private void MatrixVector(ReadOnlySpan<float> input, Span<float> output)
     {
         ref float x = ref MemoryMarshal.GetReference(input);
-        ref int column = ref MemoryMarshal.GetArrayDataReference(_weight.ColumnIndices);
-        ref float value = ref MemoryMarshal.GetArrayDataReference(_weight.Values);
-        var starts = _weight.RowStarts;
+        ref int column = ref MemoryMarshal.GetArrayDataReference(_weight.ColumnsArray);
+        ref float value = ref MemoryMarshal.GetArrayDataReference(_weight.ValuesArray);
+        var starts = _weight.StartsArray;
         for (int r = 0; r < _weight.Rows; r++)
         {
             int p = starts[r], end = starts[r + 1];
@@ -71,9 +67,9 @@ internal sealed class CsrLinearStage : ISparseStage
 
     public void Run(ReadOnlySpan<float> input, Span<float> output, int batch)
     {
-        var starts = _weight.RowStarts;
-        var columns = _weight.ColumnIndices;
-        var values = _weight.Values;
+        var starts = _weight.StartsArray;
+        var columns = _weight.ColumnsArray;
+        var values = _weight.ValuesArray;
         if (batch == 1)
         {
             MatrixVector(input, output);

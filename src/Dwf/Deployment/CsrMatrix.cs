@@ -6,7 +6,7 @@ namespace Dwf.Deployment;
 
 /// <summary>
 /// A float32 matrix in compressed sparse row (CSR) form: the non-zero values of each row, their column indices,
-/// and where each row starts. Exact zeros are not stored.
+/// and where each row starts. Exact zeros are not stored. Immutable (the arrays are exposed read-only).
 /// </summary>
 public sealed class CsrMatrix
 {
@@ -14,9 +14,9 @@ public sealed class CsrMatrix
     {
         Rows = rows;
         Columns = columns;
-        RowStarts = rowStarts;
-        ColumnIndices = columnIndices;
-        Values = values;
+        StartsArray = rowStarts;
+        ColumnsArray = columnIndices;
+        ValuesArray = values;
     }
 
     /// <summary>Number of rows.</summary>
@@ -26,19 +26,27 @@ public sealed class CsrMatrix
     public int Columns { get; }
 
     /// <summary>Row r's entries are at [RowStarts[r], RowStarts[r + 1]) of <see cref="ColumnIndices"/> and <see cref="Values"/>; length Rows + 1.</summary>
-    public int[] RowStarts { get; }
+    public ReadOnlySpan<int> RowStarts => StartsArray;
 
     /// <summary>Column of each stored entry, ascending within a row.</summary>
-    public int[] ColumnIndices { get; }
+    public ReadOnlySpan<int> ColumnIndices => ColumnsArray;
 
     /// <summary>Value of each stored entry (never 0).</summary>
-    public float[] Values { get; }
+    public ReadOnlySpan<float> Values => ValuesArray;
 
     /// <summary>Number of stored (non-zero) entries.</summary>
-    public int NonZeroCount => Values.Length;
+    public int NonZeroCount => ValuesArray.Length;
 
     /// <summary>Bytes of the three arrays (what the matrix costs in memory or in a file).</summary>
-    public long Bytes => (RowStarts.LongLength + ColumnIndices.LongLength) * sizeof(int) + Values.LongLength * sizeof(float);
+    public long Bytes => (StartsArray.LongLength + ColumnsArray.LongLength) * sizeof(int) + ValuesArray.LongLength * sizeof(float);
+
+    // The arrays themselves stay private to the library: the kernels index them without bounds checks,
+    // relying on the invariants established here (ascending row starts, column indices < Columns).
+    internal int[] StartsArray { get; }
+
+    internal int[] ColumnsArray { get; }
+
+    internal float[] ValuesArray { get; }
 
     /// <summary>The CSR form of a 2-D tensor (any floating dtype, any device; converted to float32 on the CPU).</summary>
     public static CsrMatrix FromDense(Tensor matrix)
