@@ -167,6 +167,39 @@ public sealed class SafetensorsTests
         Assert.Single(Directory.GetFiles(directory.Path));
     }
 
+    [Fact]
+    public void ACompactedModelExportsWithItsOwnShapesAndTheInputIndex()
+    {
+        using var scope = NewDisposeScope();
+        using var directory = new TemporaryDirectory();
+        var source = Compaction.Compact(WithDeadBorder(CollapsedLeNet300(823))).Module;
+        string path = directory.File("compact.safetensors");
+        SafetensorsFile.Save(source, path);
+        var entries = SafetensorsFile.Read(path).ToDictionary(e => e.Key, e => e.Value);
+        Assert.Equal(ScalarType.Int64, entries["select_inputs.index"].dtype);
+        Assert.Equal(source.state_dict()["fc1.weight"].shape, entries["fc1.weight"].shape);
+
+        var target = Compaction.Compact(WithDeadBorder(CollapsedLeNet300(823))).Module; // same structure, fresh modules
+        using (no_grad())
+        {
+            foreach (var parameter in target.parameters())
+            {
+                parameter.zero_();
+            }
+        }
+
+        SafetensorsFile.Load(target, path);
+        var input = randn(4, 784);
+        Assert.True(source.call(input).eq(target.call(input)).all().item<bool>(), "outputs after the round trip");
+    }
+
+    // The first image row is never read: compaction then starts with select_inputs.
+    private static LeNet300 WithDeadBorder(LeNet300 model)
+    {
+        Sparsify.ZeroSlices(Sparsify.Parameter(model, "fc1.weight"), 1, Enumerable.Range(0, 28).Select(i => (long)i));
+        return model;
+    }
+
     internal static LeNet300 CollapsedLeNet300(int seed)
     {
         manual_seed(seed);
