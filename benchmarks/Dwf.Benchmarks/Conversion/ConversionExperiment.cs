@@ -28,18 +28,29 @@ internal static class ConversionExperiment
         using var testData = test;
         var rows = new List<ConversionRow>();
 
-        // 1. Dense training (plain SGD over all parameters, same loop and schedule).
-        Console.WriteLine($"dense LeNet-300-100, {s.DenseEpochs} epochs, lr {s.DenseLearningRate}");
-        manual_seed(s.Seed);
+        // 1. Dense training (plain SGD over all parameters, same loop and schedule), or a checkpoint of an identical earlier run.
+        string checkpoint = Path.Combine(s.WorkDirectory, FormattableString.Invariant($"dense-lenet300-e{s.DenseEpochs}-lr{s.DenseLearningRate}-s{s.Seed}.dat"));
         var dense = new LeNet300();
-        var clock = Stopwatch.StartNew();
-        var denseResult = new Trainer(dense, Options(s, s.DenseEpochs, s.DenseLearningRate)).Fit(train, test, new EpochPrinter("dense"));
-        double denseSeconds = clock.Elapsed.TotalSeconds;
-        long weightCount = dense.WeightCount();
-        rows.Add(new ConversionRow("dense", s.DenseEpochs, denseResult.Final.TestAccuracy, 1.0, 1.0, weightCount, weightCount, denseSeconds));
-        string checkpoint = Path.Combine(s.WorkDirectory, "dense-lenet300.dat");
-        StateDictFile.Save(dense, checkpoint);
-        Console.WriteLine($"  saved {checkpoint}");
+        if (s.ReuseDense && File.Exists(checkpoint))
+        {
+            StateDictFile.Load(dense, checkpoint);
+            var (_, reusedAccuracy) = Evaluation.Evaluate(dense, test, flatten: true);
+            Console.WriteLine($"dense LeNet-300-100 reused from {checkpoint}: test acc {reusedAccuracy:P2}");
+            rows.Add(new ConversionRow("dense (checkpoint of an identical earlier run)", s.DenseEpochs, reusedAccuracy, 1.0, 1.0, dense.WeightCount(), dense.WeightCount(), double.NaN));
+        }
+        else
+        {
+            Console.WriteLine($"dense LeNet-300-100, {s.DenseEpochs} epochs, lr {s.DenseLearningRate}");
+            manual_seed(s.Seed);
+            dense = new LeNet300();
+            var clock = Stopwatch.StartNew();
+            var denseResult = new Trainer(dense, Options(s, s.DenseEpochs, s.DenseLearningRate)).Fit(train, test, new EpochPrinter("dense"));
+            rows.Add(new ConversionRow("dense", s.DenseEpochs, denseResult.Final.TestAccuracy, 1.0, 1.0, dense.WeightCount(), dense.WeightCount(), clock.Elapsed.TotalSeconds));
+            StateDictFile.Save(dense, checkpoint);
+            Console.WriteLine($"  saved {checkpoint}");
+        }
+
+        double denseAccuracy = rows[0].Accuracy;
 
         // 2. Conversion: the factorized model loads the dense checkpoint's plain keys and factorizes them.
         manual_seed(s.Seed + 1);
@@ -50,14 +61,15 @@ internal static class ConversionExperiment
         double difference = MaxRelativeOutputDifference(dense, converted, test);
         var atConversion = factorization.Sparsity();
         rows.Add(new ConversionRow("converted (factorized from the dense weights, before fine-tuning)", 0, convertedAccuracy, atConversion.CompressionRatio, factorization.Sparsity(1e-3).CompressionRatio, atConversion.NonZeroWeights, atConversion.TotalWeights, 0));
-        Console.WriteLine($"  converted: test acc {convertedAccuracy:P2} (dense {denseResult.Final.TestAccuracy:P2}), max relative logit difference {difference:G3}");
+        Console.WriteLine($"  converted: test acc {convertedAccuracy:P2} (dense {denseAccuracy:P2}), max relative logit difference {difference:G3}");
 
         // 3. Fine-tuning with the penalty, then collapse.
         Console.WriteLine($"fine-tuning the converted model, {s.FineTuneEpochs} epochs, lr {s.LearningRate}, λ {s.Lambda}, D {s.Depth}");
         rows.Add(TrainAndCollapse($"converted + fine-tuned {s.FineTuneEpochs} epochs, collapsed", converted, factorization, s, s.FineTuneEpochs, train, test));
 
         // 4. From scratch with the fine-tuning budget and with the whole budget.
-        foreach (int epochs in new[] { s.FineTuneEpochs, s.DenseEpochs + s.FineTuneEpochs })
+        var budgets = s.TotalBudget ? new[] { s.FineTuneEpochs, s.DenseEpochs + s.FineTuneEpochs } : new[] { s.FineTuneEpochs };
+        foreach (int epochs in budgets)
         {
             Console.WriteLine($"factorized from scratch, {epochs} epochs");
             manual_seed(s.Seed + 2);

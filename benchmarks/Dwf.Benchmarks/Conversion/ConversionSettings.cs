@@ -11,4 +11,6 @@ internal sealed record ConversionSettings(
     long Seed,
     string OutputDirectory,
     string WorkDirectory,
-    string? DataDirectory);
+    string? DataDirectory,
+    bool ReuseDense,
+    bool TotalBudget);
