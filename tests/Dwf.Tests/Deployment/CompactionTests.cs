@@ -10,6 +10,7 @@ using static TorchSharp.torch.nn;
 
 namespace Dwf.Tests.Deployment;
 
+[Collection(DeploymentCollection.Name)]
 public sealed class CompactionTests
 {
     [Fact]

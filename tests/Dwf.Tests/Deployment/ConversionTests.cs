@@ -11,6 +11,7 @@ using static TorchSharp.torch;
 namespace Dwf.Tests.Deployment;
 
 /// <summary>Converting a pretrained dense checkpoint: load its plain keys into the factorized model and factorize it.</summary>
+[Collection(DeploymentCollection.Name)]
 public sealed class ConversionTests
 {
     [Fact]

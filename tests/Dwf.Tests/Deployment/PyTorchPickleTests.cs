@@ -17,6 +17,7 @@ namespace Dwf.Tests.Deployment;
 /// <c>save_py</c>, after <see cref="ExportGuard"/>. Checked here by round trip and by the archive's structure
 /// (PyTorch itself is not available on this machine).
 /// </summary>
+[Collection(DeploymentCollection.Name)]
 public sealed class PyTorchPickleTests
 {
     [Fact]

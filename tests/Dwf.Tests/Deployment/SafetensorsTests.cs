@@ -16,6 +16,7 @@ using static TorchSharp.torch;
 namespace Dwf.Tests.Deployment;
 
 /// <summary>Export of collapsed models for PyTorch (safetensors), checked against the format spec and a second implementation.</summary>
+[Collection(DeploymentCollection.Name)]
 public sealed class SafetensorsTests
 {
     private static readonly string[] LeNet300Keys = { "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias", "fc3.weight", "fc3.bias" };

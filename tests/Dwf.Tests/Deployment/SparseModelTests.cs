@@ -11,6 +11,7 @@ using static TorchSharp.torch.nn;
 namespace Dwf.Tests.Deployment;
 
 /// <summary>The C# sparse kernels against TorchSharp's dense ops on the same (collapsed-looking) weights.</summary>
+[Collection(DeploymentCollection.Name)]
 public sealed class SparseModelTests
 {
     [Theory]
