@@ -27,10 +27,12 @@ internal static class ExperimentsVerb
         var lambdas = new Option<string?>("--lambdas") { Description = "Override the DWF λ grid, comma-separated." };
         var depths = new Option<string?>("--depths") { Description = "Override the DWF depths, comma-separated." };
         var targets = new Option<string?>("--targets") { Description = "Override the target compression ratios of the pruning baselines." };
+        var learningRate = new Option<double?>("--lr") { Description = "Override the peak learning rate of the dense, L1 and pruning runs." };
+        var dwfLearningRate = new Option<double?>("--dwf-lr") { Description = "Override the base learning rate of the DWF runs (factor groups: × the depth multiplier)." };
         var methods = new Option<string?>("--methods") { Description = $"Only these methods, comma-separated: {string.Join(", ", Enum.GetNames<Method>().Select(n => n.ToLowerInvariant()))}." };
         var command = new Command("experiments", "Accuracy vs compression of DWF and baselines on one net/dataset pair (resumable).")
         {
-            net, dataset, profile, outDirectory, dataDirectory, workDirectory, epochs, seeds, lambdas, depths, targets, methods, threads,
+            net, dataset, profile, outDirectory, dataDirectory, workDirectory, epochs, seeds, lambdas, depths, targets, methods, learningRate, dwfLearningRate, threads,
         };
         command.SetAction(result => CommonOptions.Guard(() =>
         {
@@ -42,6 +44,16 @@ internal static class ExperimentsVerb
             if (result.GetValue(epochs) is int e)
             {
                 plan = e >= 1 ? plan with { Epochs = e } : throw new ArgumentException($"--epochs must be at least 1, got {e}.");
+            }
+
+            if (result.GetValue(learningRate) is double lr)
+            {
+                plan = double.IsFinite(lr) && lr > 0 ? plan with { LearningRate = lr } : throw new ArgumentException($"--lr must be finite and > 0, got {lr}.");
+            }
+
+            if (result.GetValue(dwfLearningRate) is double dwfLr)
+            {
+                plan = double.IsFinite(dwfLr) && dwfLr > 0 ? plan with { DwfLearningRate = dwfLr } : throw new ArgumentException($"--dwf-lr must be finite and > 0, got {dwfLr}.");
             }
 
             if (result.GetValue(seeds) is int s)
@@ -73,7 +85,7 @@ internal static class ExperimentsVerb
             string output = result.GetValue(outDirectory) ?? (quick ? Path.Combine("artifacts", "quick", $"{netName}-{datasetName}") : Path.Combine("docs", "results", $"{netName}-{datasetName}"));
             string work = result.GetValue(workDirectory) ?? CommonOptions.DefaultWork(netName, datasetName);
             string commandLine = CommonOptions.CommandLine("experiments", ("--net", netName), ("--dataset", datasetName), ("--profile", quick ? "quick" : "full"),
-                ("--epochs", result.GetValue(epochs)), ("--seeds", result.GetValue(seeds)), ("--lambdas", result.GetValue(lambdas)), ("--depths", result.GetValue(depths)), ("--targets", result.GetValue(targets)), ("--methods", result.GetValue(methods)));
+                ("--epochs", result.GetValue(epochs)), ("--lr", result.GetValue(learningRate)), ("--dwf-lr", result.GetValue(dwfLearningRate)), ("--seeds", result.GetValue(seeds)), ("--lambdas", result.GetValue(lambdas)), ("--depths", result.GetValue(depths)), ("--targets", result.GetValue(targets)), ("--methods", result.GetValue(methods)));
             new ExperimentRunner(netName, CommonOptions.Variant(datasetName), output, work, CommonOptions.DataOptions(result.GetValue(dataDirectory)), commandLine).Run(plan);
         }));
         return command;

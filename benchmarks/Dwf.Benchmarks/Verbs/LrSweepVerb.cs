@@ -66,7 +66,9 @@ internal static class LrSweepVerb
         var c = CultureInfo.InvariantCulture;
         var md = new StringBuilder();
         md.AppendLine("# Learning rate × depth × λ (DWF, factor learning rate = the column value)").AppendLine();
-        md.AppendLine("```bash").AppendLine(commandLine).AppendLine("```").AppendLine();
+        // Every command that added runs to this directory (the runner records them in commands.txt).
+        string commands = Path.Combine(output, "commands.txt");
+        md.AppendLine("```bash").AppendLine(File.Exists(commands) ? File.ReadAllText(commands).TrimEnd() : commandLine).AppendLine("```").AppendLine();
         var dense = results.Where(r => r.Spec.Method == Method.Dense).ToList();
         if (dense.Count > 0)
         {
