@@ -23,8 +23,10 @@ internal static class FactorizedClassParser
             return null;
         }
 
+        string metadataName = DeclarationShape.MetadataName(type);
         return new FactorizedClassModel(
-            DeclarationShape.HintName(type),
+            metadataName,
+            DeclarationShape.HintName(metadataName),
             DeclarationShape.Namespace(type),
             DeclarationShape.ContainingTypes(type),
             DeclarationShape.Describe(type),
