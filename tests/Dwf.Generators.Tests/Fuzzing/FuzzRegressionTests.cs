@@ -46,4 +46,55 @@ public sealed class FuzzRegressionTests
 
         Assert.Equal(new[] { "Models.Net.g.cs", "Models.Other.g.cs" }, result.GeneratedSources.Select(s => s.HintName).OrderBy(n => n, System.StringComparer.Ordinal));
     }
+
+    [Theory]
+    [InlineData("int[]? Depth", "Depth = new[] { 3 }")] // TypedConstant.Value threw for an array (generator: CS8785, analyzer: AD0001)
+    [InlineData("string? Depth", "Depth = \"3\"")] // Convert.ToInt32 threw FormatException in the analyzer
+    [InlineData("long Depth", "Depth = long.MaxValue")] // Convert.ToInt32 overflowed
+    [InlineData("System.Type? InitStdValue", "InitStdValue = typeof(int)")] // Convert.ToDouble threw InvalidCastException
+    [InlineData("object? InitStd", "InitStd = new object[] { 1 }")]
+    [InlineData("float Lambda", "Lambda = float.NaN")]
+    public void A_look_alike_attribute_declared_in_source_breaks_nothing(string property, string argument)
+    {
+        string source = $$"""
+            using TorchSharp.Modules;
+            using static TorchSharp.torch;
+            using static TorchSharp.torch.nn;
+
+            namespace Dwf
+            {
+                public sealed class FactorizeAttribute : System.Attribute
+                {
+                    public {{property}} { get; set; }
+                }
+            }
+
+            namespace TorchSharp.Utils
+            {
+                public sealed class ComponentNameAttribute : System.Attribute
+                {
+                    public string[]? Name { get; set; }
+                }
+            }
+
+            namespace Models
+            {
+                using Dwf;
+
+                [Factorize({{argument}})]
+                public partial class Net : Module<Tensor, Tensor>
+                {
+                    [Factorize({{argument}}), TorchSharp.Utils.ComponentName(Name = new[] { "x" })] private readonly Linear fc = Linear(2, 2);
+
+                    public Net() : base(nameof(Net)) => RegisterComponents();
+
+                    public override Tensor forward(Tensor x) => fc.call(x);
+                }
+            }
+            """;
+
+        var outcome = Target.Check(FuzzInput.Of("look-alike attribute", ("LookAlike.cs", source)));
+
+        Assert.True(outcome.Problems.Count == 0, string.Join("\n", outcome.Problems));
+    }
 }
