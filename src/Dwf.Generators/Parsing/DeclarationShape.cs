@@ -41,6 +41,24 @@ internal static class DeclarationShape
         return true;
     }
 
+    /// <summary>
+    /// True when every name the generated file must write (namespace parts, the class, its enclosing types and
+    /// their type parameters) is a real identifier. Code with syntax errors can declare a class with a
+    /// missing name (<c>class Net&lt;&gt;</c>); re-declaring it would only add errors in generated code.
+    /// </summary>
+    public static bool HasWritableNames(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            if (!SyntaxFacts.IsValidIdentifier(current.Name) || current.TypeParameters.Any(p => !SyntaxFacts.IsValidIdentifier(p.Name)))
+            {
+                return false;
+            }
+        }
+
+        return NamespaceParts(type).All(SyntaxFacts.IsValidIdentifier);
+    }
+
     /// <summary>The declaration to re-open for <paramref name="type"/> (no constraints: partial parts may omit them).</summary>
     public static ContainingTypeModel Describe(INamedTypeSymbol type)
     {

@@ -12,7 +12,7 @@ internal static class FactorizedClassParser
 {
     public static FactorizedClassModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type)
+        if (context.TargetSymbol is not INamedTypeSymbol type || !DeclarationShape.HasWritableNames(type))
         {
             return null;
         }
