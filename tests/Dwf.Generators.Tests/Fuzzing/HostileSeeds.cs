@@ -249,8 +249,8 @@ internal static class HostileSeeds
             1 => $"    [Factorize(Depth = {2 + (i % 5)}, Lambda = {i}e-5)] private readonly Linear factorized{i} = Linear(2, 2);",
             _ => $"    private readonly Linear plain{i} = Linear(2, 2);",
         });
-        return "[Factorize(Depth = 3)]\npublic partial class Wide : Module<Tensor, Tensor>\n{\n"
+        return "[Factorize(Depth = 3)]\npublic partial class ManyFields : Module<Tensor, Tensor>\n{\n"
             + string.Join("\n", fields)
-            + "\n\n    public Wide() : base(nameof(Wide)) => RegisterComponents();\n\n    public override Tensor forward(Tensor x) => x;\n}\n";
+            + "\n\n    public ManyFields() : base(nameof(ManyFields)) => RegisterComponents();\n\n    public override Tensor forward(Tensor x) => x;\n}\n";
     }
 }
