@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using Dwf.Generators.Tests.Generator;
 using Microsoft.CodeAnalysis;
@@ -68,6 +69,17 @@ public sealed class FuzzHarnessTests
         var unmutated = Assert.Single(report.Failures, f => f.Index == -1);
         Assert.True(unmutated.Outcome.InputCompiled);
         Assert.Contains(unmutated.Outcome.Problems, p => p.StartsWith("generated code does not compile: ", StringComparison.Ordinal) && p.Contains("CS0103", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_incremental_run_that_differs_from_a_fresh_one_is_caught()
+    {
+        var origin = OneSeed[0];
+        var edited = origin with { Name = "Mlp renamed", Files = origin.Files.Select(f => (f.Path, f.Text.Replace("Mlp", "Perceptron", StringComparison.Ordinal))).ToImmutableArray(), Origin = origin };
+
+        var outcome = new FuzzTarget(generators: new[] { new FaultyComponents.StaleGenerator().AsSourceGenerator() }).Check(edited);
+
+        Assert.Contains(outcome.Problems, p => p.StartsWith("incremental: after editing 'snapshot Mlp'", StringComparison.Ordinal) && p.Contains("(same files, other text)", StringComparison.Ordinal));
     }
 
     [Fact]

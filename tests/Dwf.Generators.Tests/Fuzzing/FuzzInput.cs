@@ -7,7 +7,8 @@ namespace Dwf.Generators.Tests.Fuzzing;
 /// <summary>One compilation's worth of source files, as (path, text).</summary>
 /// <param name="Name">Where it came from: the corpus entry, and for a mutant the mutations applied.</param>
 /// <param name="Files">The files; the path names the syntax tree.</param>
-internal sealed record FuzzInput(string Name, ImmutableArray<(string Path, string Text)> Files)
+/// <param name="Origin">For a mutant, the corpus input it was made from (the "before" of an edit in the editor).</param>
+internal sealed record FuzzInput(string Name, ImmutableArray<(string Path, string Text)> Files, FuzzInput? Origin = null)
 {
     public static FuzzInput Of(string name, params (string Path, string Text)[] files) => new(name, files.ToImmutableArray());
 

@@ -96,6 +96,11 @@ internal sealed class FuzzTarget
             problems.Add($"{GeneratorFailed}: {diagnostic}");
         }
 
+        if (input.Origin is { } origin)
+        {
+            CheckIncrementalRun(origin, input, trees, run, problems);
+        }
+
         var generatedTrees = run.GeneratedTrees;
         foreach (var tree in generatedTrees)
         {
@@ -133,5 +138,33 @@ internal sealed class FuzzTarget
         var dwfDiagnostics = all.Where(d => d.Id.StartsWith("DWF", StringComparison.Ordinal)).ToList();
         int fixes = _codeFixes is null ? 0 : _codeFixes.Apply(input, run.Results.SelectMany(r => r.GeneratedSources), dwfDiagnostics, problems);
         return new FuzzOutcome(problems, inputCompiles, generatedTrees.Length, dwfDiagnostics.Count, fixes);
+    }
+
+    /// <summary>
+    /// The editor's view: the generator ran on the unmutated input, then the files were edited into the mutant
+    /// (unchanged files keep their syntax trees). The incremental run must give what a fresh run gives.
+    /// </summary>
+    private void CheckIncrementalRun(FuzzInput origin, FuzzInput input, List<SyntaxTree> trees, GeneratorDriverRunResult fresh, List<string> problems)
+    {
+        var originTrees = origin.Files.Select(f => TestCompilation.Parse(f.Path, f.Text)).ToList();
+        var reused = trees.Select(tree => originTrees.FirstOrDefault(o => o.FilePath == tree.FilePath && o.ToString() == tree.ToString()) ?? tree).ToList();
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(_generators, parseOptions: TestCompilation.ParseOptions);
+        driver = driver.RunGenerators(Empty.AddSyntaxTrees(originTrees));
+        var incremental = driver.RunGenerators(Empty.AddSyntaxTrees(reused)).GetRunResult();
+
+        var expected = fresh.Results.SelectMany(r => r.GeneratedSources).Select(s => (s.HintName, Text: s.SourceText.ToString())).ToList();
+        var actual = incremental.Results.SelectMany(r => r.GeneratedSources).Select(s => (s.HintName, Text: s.SourceText.ToString())).ToList();
+        foreach (var exception in incremental.Results.Select(r => r.Exception).OfType<Exception>())
+        {
+            problems.Add($"{GeneratorFailed}: after editing '{origin.Name}' into this input, the generator threw {exception}");
+            return;
+        }
+
+        if (!expected.SequenceEqual(actual))
+        {
+            problems.Add($"incremental: after editing '{origin.Name}' into this input, the generator gave [{string.Join(", ", actual.Select(a => a.HintName))}] "
+                + $"where a fresh run gives [{string.Join(", ", expected.Select(e => e.HintName))}]"
+                + (expected.Select(e => e.HintName).SequenceEqual(actual.Select(a => a.HintName)) ? " (same files, other text)" : string.Empty));
+        }
     }
 }

@@ -24,7 +24,7 @@ internal static class InputMinimizer
         {
             var without = files.Where((_, i) => i != f).ToList();
             checks++;
-            if (stillFails(Build(input.Name, without)))
+            if (stillFails(Build(input, without)))
             {
                 files = without;
             }
@@ -40,7 +40,7 @@ internal static class InputMinimizer
                     var shorter = lines.Take(start).Concat(lines.Skip(start + chunk)).ToList();
                     var candidate = files.Select((file, i) => i == f ? (file.Path, shorter) : file).ToList();
                     checks++;
-                    if (stillFails(Build(input.Name, candidate)))
+                    if (stillFails(Build(input, candidate)))
                     {
                         files = candidate;
                     }
@@ -57,9 +57,9 @@ internal static class InputMinimizer
             }
         }
 
-        return Build($"{input.Name} (minimized in {checks} checks)", files);
+        return Build(input with { Name = $"{input.Name} (minimized in {checks} checks)" }, files);
     }
 
-    private static FuzzInput Build(string name, IEnumerable<(string Path, List<string> Lines)> files) =>
-        new(name, files.Select(f => (f.Path, string.Join("\n", f.Lines))).ToImmutableArray());
+    private static FuzzInput Build(FuzzInput input, IEnumerable<(string Path, List<string> Lines)> files) =>
+        input with { Files = files.Select(f => (f.Path, string.Join("\n", f.Lines))).ToImmutableArray() };
 }

@@ -65,7 +65,7 @@ internal static class SourceMutator
             }
         }
 
-        return new FuzzInput($"{seed.Name} + {string.Join(", ", applied)}", files.ToImmutableArray());
+        return new FuzzInput($"{seed.Name} + {string.Join(", ", applied)}", files.ToImmutableArray(), seed);
     }
 
     /// <summary>Now and then (1 in 12) a whole-file mutation: drop, duplicate or split a file.</summary>
