@@ -12,7 +12,7 @@ namespace Dwf.Generators;
 /// case (they become file names) and throws on a clash, which fails the user's build (CS8785); the
 /// sanitized name also loses characters a file name cannot hold. So <c>Net</c> and <c>NET</c>, or
 /// <c>Net‿</c> and <c>Net_</c>, would clash: each class of such a group gets a suffix from a stable hash of
-/// its exact metadata name (<c>Models.Net.6c1a8b2e.g.cs</c>); every other class keeps its documented name.
+/// its exact metadata name (<c>Models.Net.2bb8fed2.g.cs</c>); every other class keeps its documented name.
 /// </summary>
 /// <remarks>
 /// The result is sorted by metadata name, so neither the names nor their order depend on the order of

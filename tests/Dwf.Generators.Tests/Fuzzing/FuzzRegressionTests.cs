@@ -40,6 +40,15 @@ public sealed class FuzzRegressionTests
     }
 
     [Fact]
+    public void Clashing_file_names_get_a_suffix_from_a_stable_hash_of_the_exact_name()
+    {
+        var result = Infrastructure.GeneratorHarness.Run(Infrastructure.TestCompilation.Create(HostileSeeds.Usings + "namespace Models;\n\n" + Net("NET") + Net("Net") + Net("Other"))).Result;
+
+        // FNV-1a of "Models.NET" and "Models.Net": the same on every machine and run (docs/generator.md); in metadata-name order.
+        Assert.Equal(new[] { "Models.NET.4b697f52.g.cs", "Models.Net.2bb8fed2.g.cs", "Models.Other.g.cs" }, result.GeneratedSources.Select(s => s.HintName));
+    }
+
+    [Fact]
     public void A_file_name_without_a_clash_stays_as_documented()
     {
         var result = Infrastructure.GeneratorHarness.Run(Infrastructure.TestCompilation.Create(HostileSeeds.Usings + "namespace Models;\n\n" + Net("Net") + Net("Other"))).Result;
