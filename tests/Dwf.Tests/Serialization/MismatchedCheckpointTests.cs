@@ -14,7 +14,6 @@ namespace Dwf.Tests.Serialization;
 /// Loading a checkpoint written for another configuration fails before anything changes, with a message
 /// that names the key and the expected and found depth, shape or kind, and says what to do.
 /// </summary>
-[Collection(GlobalRandomStateCollection.Name)]
 public sealed class MismatchedCheckpointTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("dwf-mismatch").FullName;

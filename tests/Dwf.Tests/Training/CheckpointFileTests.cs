@@ -16,7 +16,6 @@ namespace Dwf.Tests.Training;
 /// Checkpoint files under damage: a write that dies half-way keeps the previous file and leaves no temporary
 /// file; a truncated or corrupted file is refused with a clear error before anything is loaded.
 /// </summary>
-[Collection(GlobalRandomStateCollection.Name)]
 public sealed class CheckpointFileTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("dwf-checkpoint-file").FullName;

@@ -14,7 +14,6 @@ namespace Dwf.Tests.Training;
 /// through its run, then resumed from its last checkpoint in another process (this one), ends exactly where
 /// an uninterrupted run ends.
 /// </summary>
-[Collection(GlobalRandomStateCollection.Name)]
 public sealed class KilledProcessResumeTests : IDisposable
 {
     public const int ModelSeed = 7;

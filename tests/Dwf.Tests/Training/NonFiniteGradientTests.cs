@@ -11,7 +11,6 @@ namespace Dwf.Tests.Training;
 /// A NaN that appears in one layer's gradient (not in the loss) stops training with an error naming the step
 /// and that layer, and leaves the last good checkpoint as it was.
 /// </summary>
-[Collection(GlobalRandomStateCollection.Name)]
 public sealed class NonFiniteGradientTests : IDisposable
 {
     /// <summary>Epoch 2, batch 5: after the first epoch's checkpoint (19 steps per epoch).</summary>

@@ -62,12 +62,3 @@ internal static class SyntheticTraining
     }
 }
 
-/// <summary>
-/// Tests that seed TorchSharp's global random generator and then rely on it: they must not run while a
-/// test of another class draws from it (xUnit runs classes in parallel otherwise).
-/// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class GlobalRandomStateCollection
-{
-    public const string Name = "TorchSharp global random state";
-}

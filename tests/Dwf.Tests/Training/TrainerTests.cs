@@ -11,7 +11,6 @@ using static TorchSharp.torch;
 
 namespace Dwf.Tests.Training;
 
-[Collection(GlobalRandomStateCollection.Name)]
 public sealed class TrainerTests
 {
     private static (ImageClassificationDataset Train, ImageClassificationDataset Test) SyntheticData() => SyntheticTraining.Data();
