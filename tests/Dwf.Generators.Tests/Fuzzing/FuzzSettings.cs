@@ -17,8 +17,8 @@ namespace Dwf.Generators.Tests.Fuzzing;
 internal sealed record FuzzSettings(long Seed, int Mutations, TimeSpan? Budget, int? Replay)
 {
     public const long DefaultSeed = 20_250_909;
-    public const int DefaultMutations = 1_200;
-    public const int DefaultSeconds = 90;
+    public const int DefaultMutations = 1_000;
+    public const int DefaultSeconds = 60;
 
     public static FuzzSettings FromEnvironment()
     {

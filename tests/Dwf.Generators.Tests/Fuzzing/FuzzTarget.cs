@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -32,6 +33,12 @@ internal sealed class FuzzTarget
     private readonly ImmutableArray<ISourceGenerator> _generators;
     private readonly ImmutableArray<DiagnosticAnalyzer> _analyzers;
     private readonly CodeFixProbe? _codeFixes;
+
+    /// <summary>
+    /// Per corpus input, its syntax trees and the driver that has run on them. A driver is immutable, so every
+    /// mutant of that input continues from the same state; computing it once saves a parse and a run per mutant.
+    /// </summary>
+    private readonly ConcurrentDictionary<FuzzInput, (List<SyntaxTree> Trees, GeneratorDriver Driver)> _originRuns = new(ReferenceEqualityComparer.Instance);
 
     /// <param name="generators">The generators to run (the Dwf generator; tests of the harness pass a faulty one).</param>
     /// <param name="analyzers">The analyzers to run (all Dwf analyzers by default).</param>
@@ -140,16 +147,21 @@ internal sealed class FuzzTarget
         return new FuzzOutcome(problems, inputCompiles, generatedTrees.Length, dwfDiagnostics.Count, fixes);
     }
 
+    private (List<SyntaxTree> Trees, GeneratorDriver Driver) RunOnOrigin(FuzzInput origin)
+    {
+        var trees = origin.Files.Select(f => TestCompilation.Parse(f.Path, f.Text)).ToList();
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(_generators, parseOptions: TestCompilation.ParseOptions);
+        return (trees, driver.RunGenerators(Empty.AddSyntaxTrees(trees)));
+    }
+
     /// <summary>
     /// The editor's view: the generator ran on the unmutated input, then the files were edited into the mutant
     /// (unchanged files keep their syntax trees). The incremental run must give what a fresh run gives.
     /// </summary>
     private void CheckIncrementalRun(FuzzInput origin, FuzzInput input, List<SyntaxTree> trees, GeneratorDriverRunResult fresh, List<string> problems)
     {
-        var originTrees = origin.Files.Select(f => TestCompilation.Parse(f.Path, f.Text)).ToList();
+        var (originTrees, driver) = _originRuns.GetOrAdd(origin, RunOnOrigin);
         var reused = trees.Select(tree => originTrees.FirstOrDefault(o => o.FilePath == tree.FilePath && o.ToString() == tree.ToString()) ?? tree).ToList();
-        GeneratorDriver driver = CSharpGeneratorDriver.Create(_generators, parseOptions: TestCompilation.ParseOptions);
-        driver = driver.RunGenerators(Empty.AddSyntaxTrees(originTrees));
         var incremental = driver.RunGenerators(Empty.AddSyntaxTrees(reused)).GetRunResult();
 
         var expected = fresh.Results.SelectMany(r => r.GeneratedSources).Select(s => (s.HintName, Text: s.SourceText.ToString())).ToList();

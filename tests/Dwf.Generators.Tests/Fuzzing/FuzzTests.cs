@@ -1,3 +1,4 @@
+using Dwf.Generators.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -7,6 +8,7 @@ namespace Dwf.Generators.Tests.Fuzzing;
 /// The generator, the analyzers and the code fixes under hostile input (docs/reliability.md). The suite runs
 /// a short form; <c>DWF_FUZZ_MUTATIONS=20000</c> runs the long one (see <see cref="FuzzSettings"/>).
 /// </summary>
+[Collection(MachineHeavyCollection.Name)]
 public sealed class FuzzTests
 {
     private readonly ITestOutputHelper _output;

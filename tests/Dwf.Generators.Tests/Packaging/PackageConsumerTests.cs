@@ -19,6 +19,7 @@ namespace Dwf.Generators.Tests.Packaging;
 /// unique prerelease version, so no stale <c>Dwf</c> can be picked up from, or left in, any NuGet cache;
 /// the user's packages folder serves only as a read-only fallback for TorchSharp and its natives.
 /// </remarks>
+[Collection(MachineHeavyCollection.Name)]
 public sealed class PackageConsumerTests : IDisposable
 {
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
