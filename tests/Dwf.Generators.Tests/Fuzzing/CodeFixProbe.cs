@@ -57,8 +57,13 @@ internal sealed class CodeFixProbe
     /// <summary>Applies the fixes; adds a problem per exception; returns the number of code actions computed.</summary>
     public int Apply(FuzzInput input, IEnumerable<GeneratedSourceResult> generated, IReadOnlyList<Diagnostic> diagnostics, List<string> problems)
     {
+        // Concurrent analyzers report in any order: sort, so that a run (and a replay) fixes the same diagnostics.
         var fixable = diagnostics
             .Where(d => d.Location.IsInSource && _providers.Any(p => p.FixableDiagnosticIds.Contains(d.Id)))
+            .OrderBy(d => d.Location.SourceTree!.FilePath, StringComparer.Ordinal)
+            .ThenBy(d => d.Location.SourceSpan.Start)
+            .ThenBy(d => d.Id, StringComparer.Ordinal)
+            .ThenBy(d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparer.Ordinal)
             .Take(MaxDiagnostics)
             .ToList();
         if (fixable.Count == 0)
