@@ -15,6 +15,8 @@ public static class Program
         root.Add(StepTimeVerb.Create());
         root.Add(StepTimeVerb.CreateChild());
         root.Add(MemoryVerb.Create());
+        root.Add(ConvertVerb.Create());
+        root.Add(DeploymentVerb.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -1,3 +1,4 @@
+using Dwf.Deployment;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -9,7 +10,7 @@ namespace Dwf.Samples.Models;
 /// <c>[Factorize]</c>. After <c>Collapse()</c> its state dict loads into <see cref="LeNet300"/>.
 /// </summary>
 [Factorize(Depth = 3)]
-public sealed partial class FactorizedLeNet300 : Module<Tensor, Tensor>
+public sealed partial class FactorizedLeNet300 : Module<Tensor, Tensor>, ICompactable
 {
     private readonly Linear fc1 = Linear(784, 300);
     private readonly Linear fc2 = Linear(300, 100);
@@ -22,4 +23,8 @@ public sealed partial class FactorizedLeNet300 : Module<Tensor, Tensor>
     /// <inheritdoc/>
     public override Tensor forward(Tensor input) =>
         fc3.call(functional.relu(fc2.call(functional.relu(fc1.call(input)))));
+
+    /// <summary>The layers in the order <see cref="forward"/> applies them (for compaction and sparse execution).</summary>
+    public LayerChain DescribeChain() =>
+        LayerChain.Create(784).Linear(fc1, nameof(fc1)).ReLU().Linear(fc2, nameof(fc2)).ReLU().Linear(fc3, nameof(fc3)).Build();
 }

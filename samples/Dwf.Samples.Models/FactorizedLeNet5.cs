@@ -1,3 +1,4 @@
+using Dwf.Deployment;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -6,7 +7,7 @@ namespace Dwf.Samples.Models;
 
 /// <summary><see cref="LeNet5"/> with deep weight factorization (the same body plus <c>partial</c> and <c>[Factorize]</c>).</summary>
 [Factorize(Depth = 3)]
-public sealed partial class FactorizedLeNet5 : Module<Tensor, Tensor>
+public sealed partial class FactorizedLeNet5 : Module<Tensor, Tensor>, ICompactable
 {
     private readonly Conv2d conv1 = Conv2d(1, 20, 5);
     private readonly Conv2d conv2 = Conv2d(20, 50, 5);
@@ -24,4 +25,9 @@ public sealed partial class FactorizedLeNet5 : Module<Tensor, Tensor>
         x = functional.max_pool2d(conv2.call(x), 2);
         return fc2.call(functional.relu(fc1.call(x.flatten(1))));
     }
+
+    /// <summary>The layers in the order <see cref="forward"/> applies them (for compaction and sparse execution).</summary>
+    public LayerChain DescribeChain() =>
+        LayerChain.Create(1, 28, 28).Conv2d(conv1, nameof(conv1)).MaxPool2d(2).Conv2d(conv2, nameof(conv2)).MaxPool2d(2)
+            .Flatten().Linear(fc1, nameof(fc1)).ReLU().Linear(fc2, nameof(fc2)).Build();
 }

@@ -1,3 +1,4 @@
+using Dwf.Deployment;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -5,7 +6,7 @@ using static TorchSharp.torch.nn;
 namespace Dwf.Samples.Models;
 
 /// <summary>LeNet-300-100 (LeCun et al. 1998): 784-300-100-10 with ReLU, 266,200 weights. Input: flattened 28×28 images.</summary>
-public sealed class LeNet300 : Module<Tensor, Tensor>
+public sealed class LeNet300 : Module<Tensor, Tensor>, ICompactable
 {
     private readonly Linear fc1 = Linear(784, 300);
     private readonly Linear fc2 = Linear(300, 100);
@@ -18,4 +19,8 @@ public sealed class LeNet300 : Module<Tensor, Tensor>
     /// <inheritdoc/>
     public override Tensor forward(Tensor input) =>
         fc3.call(functional.relu(fc2.call(functional.relu(fc1.call(input)))));
+
+    /// <summary>The layers in the order <see cref="forward"/> applies them (for compaction and sparse execution).</summary>
+    public LayerChain DescribeChain() =>
+        LayerChain.Create(784).Linear(fc1, nameof(fc1)).ReLU().Linear(fc2, nameof(fc2)).ReLU().Linear(fc3, nameof(fc3)).Build();
 }

@@ -75,7 +75,7 @@ public sealed class ExperimentRunner
                 CultureInfo.InvariantCulture,
                 $"Setup: every method trained by the same loop (SGD, momentum 0.9, per-step cosine schedule to 0, batch {spec.BatchSize}, {spec.Epochs} epochs, peak learning rate {spec.LearningRate:G3} for dense parameters; DWF factor groups use it × the depth multiplier {string.Join(", ", new[] { 2, 3, 4 }.Select(d => $"D={d}: {DepthLearningRate.Multiplier(d):G3}"))}). Dense reference: plain L2 weight decay. L1: λ‖W‖₁ added to the mean cross-entropy. Magnitude: global threshold on the trained dense weights, no fine-tuning. Random/SNIP/SynFlow/GraSP: global masks at initialization (SNIP/GraSP on one batch of 512; SynFlow 100 iterations), then the same training with the mask held. Seeds: {string.Join(", ", store.Results.Select(r => r.Spec.Seed).Distinct().OrderBy(s => s))}. Wall time of all runs: {store.Results.Sum(r => r.WallSeconds) / 60:F0} min on 2 CPU cores.");
         string commands = File.Exists(CommandsPath) ? File.ReadAllText(CommandsPath).TrimEnd() : _command;
-        string markdown = Summary.Markdown(Title, aggregated, commands, setup);
+        string markdown = Summary.Markdown(Title, aggregated, commands, setup, Summary.Diverged(store.Results));
         StateDictFile.AtomicWrite(Path.Combine(_outDirectory, "summary.md"), writer => writer.Write(Encoding.UTF8.GetBytes(markdown)));
         ResultPlot.Save(Path.Combine(_outDirectory, "accuracy-vs-compression.png"), Title, aggregated);
     }

@@ -11,13 +11,42 @@ namespace Dwf.Benchmarks.Experiments;
 /// <summary>Runs one <see cref="RunSpec"/>: every method is trained by the same <see cref="Trainer"/> schedule.</summary>
 public static class MethodRunner
 {
-    /// <summary>Trains (or prunes) and measures one run.</summary>
+    /// <summary>
+    /// Trains (or prunes) and measures one run. A run whose training diverges (NaN/∞, stopped by the
+    /// trainer's guard) is a result too: accuracy and ratios NaN, recorded so sweeps show where it happens.
+    /// </summary>
     public static RunResult Run(RunSpec spec, ExperimentContext context)
     {
         var clock = Stopwatch.StartNew();
+        try
+        {
+            return Train(spec, context, clock);
+        }
+        catch (TrainingDivergedException error)
+        {
+            context.Log($"    diverged: {error.Message}");
+            DeleteCheckpoint(spec, context);
+            return new RunResult(spec, double.NaN, double.NaN, double.NaN, Array.Empty<(string, double)>(), clock.Elapsed.TotalSeconds);
+        }
+    }
+
+    private static string CheckpointPath(RunSpec spec, ExperimentContext context) =>
+        Path.Combine(context.WorkDirectory, $"run-{StableHash(spec.Key):x16}-{spec.Method}-seed{spec.Seed}.ckpt");
+
+    private static void DeleteCheckpoint(RunSpec spec, ExperimentContext context)
+    {
+        string checkpoint = CheckpointPath(spec, context);
+        if (File.Exists(checkpoint))
+        {
+            File.Delete(checkpoint);
+        }
+    }
+
+    private static RunResult Train(RunSpec spec, ExperimentContext context, Stopwatch clock)
+    {
         manual_seed(spec.Seed);
         var model = Nets.Create(context.Net);
-        string checkpoint = Path.Combine(context.WorkDirectory, $"run-{StableHash(spec.Key):x16}-{spec.Method}-seed{spec.Seed}.ckpt");
+        string checkpoint = CheckpointPath(spec, context);
         var options = new TrainingOptions
         {
             Epochs = spec.Epochs,
@@ -90,11 +119,7 @@ public static class MethodRunner
         var (_, accuracy) = Evaluation.Evaluate(model, context.Test, 1000, context.Flatten);
         var (ratio, layers) = Sparsity.Measure(model, Sparsity.Threshold);
         var (ratio1e3, _) = Sparsity.Measure(model, 1e-3);
-        if (File.Exists(checkpoint))
-        {
-            File.Delete(checkpoint);
-        }
-
+        DeleteCheckpoint(spec, context);
         model.Dispose();
         return new RunResult(spec, accuracy, ratio, ratio1e3, layers, clock.Elapsed.TotalSeconds);
     }

@@ -37,7 +37,8 @@ public static class PruningScores
         var parameters = weights.Select(w => (Tensor)w.Weight).ToList();
         var first = autograd.grad(new[] { nn.functional.cross_entropy(model.call(images), labels) }, parameters);
         var fixedGradient = first.Select(g => g.detach()).ToList();
-        var second = autograd.grad(new[] { nn.functional.cross_entropy(model.call(images), labels) }, parameters, create_graph: true);
+        // retain_graph: PyTorch defaults it to create_graph; TorchSharp does not, and the second backward needs the saved tensors.
+        var second = autograd.grad(new[] { nn.functional.cross_entropy(model.call(images), labels) }, parameters, retain_graph: true, create_graph: true);
         Tensor z = zeros(1, dtype: parameters[0].dtype);
         for (int i = 0; i < parameters.Count; i++)
         {

@@ -87,16 +87,22 @@ public sealed class RunStore
             r.Spec.Seed.ToString(c),
             r.Spec.Epochs.ToString(c),
             r.Spec.BatchSize.ToString(c),
-            r.TestAccuracy.ToString("F6", c),
+            double.IsNaN(r.TestAccuracy) ? "NaN" : r.TestAccuracy.ToString("F6", c),
             FormatRatio(r.CompressionRatio),
             FormatRatio(r.CompressionRatioAt1e3),
             layers,
             r.WallSeconds.ToString("F1", c));
     }
 
-    private static string FormatRatio(double ratio) => double.IsPositiveInfinity(ratio) ? "inf" : ratio.ToString("F3", CultureInfo.InvariantCulture);
+    private static string FormatRatio(double ratio) =>
+        double.IsPositiveInfinity(ratio) ? "inf" : double.IsNaN(ratio) ? "NaN" : ratio.ToString("F3", CultureInfo.InvariantCulture);
 
-    private static double ParseRatio(string text) => text == "inf" ? double.PositiveInfinity : double.Parse(text, CultureInfo.InvariantCulture);
+    private static double ParseRatio(string text) => text switch
+    {
+        "inf" => double.PositiveInfinity,
+        "NaN" => double.NaN,
+        _ => double.Parse(text, CultureInfo.InvariantCulture),
+    };
 
     private static RunResult Parse(string line, string path, int lineNumber)
     {
@@ -119,6 +125,6 @@ public sealed class RunStore
         var layers = f[11].Length == 0
             ? new List<(string, double)>()
             : f[11].Split(';').Select(p => p.Split('=')).Select(p => (p[0], ParseRatio(p[1]))).ToList();
-        return new RunResult(spec, double.Parse(f[8], c), ParseRatio(f[9]), ParseRatio(f[10]), layers, double.Parse(f[12], c));
+        return new RunResult(spec, ParseRatio(f[8]), ParseRatio(f[9]), ParseRatio(f[10]), layers, double.Parse(f[12], c));
     }
 }

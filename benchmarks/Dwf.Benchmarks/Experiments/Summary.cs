@@ -35,9 +35,10 @@ public static class Summary
         _ => spec.Method.ToString(),
     };
 
-    /// <summary>Groups runs that differ only by seed.</summary>
+    /// <summary>Groups runs that differ only by seed; diverged runs (NaN) are left out (see <see cref="Diverged"/>).</summary>
     public static IReadOnlyList<AggregatedRun> Aggregate(IEnumerable<RunResult> results) =>
         results
+            .Where(r => !double.IsNaN(r.TestAccuracy))
             .GroupBy(r => r.Spec.ConfigurationKey)
             .Select(g =>
             {
@@ -63,6 +64,10 @@ public static class Summary
             .ThenBy(a => a.MeanRatio)
             .ToList();
 
+    /// <summary>Runs whose training diverged (stopped by the NaN guard).</summary>
+    public static IReadOnlyList<RunSpec> Diverged(IEnumerable<RunResult> results) =>
+        results.Where(r => double.IsNaN(r.TestAccuracy)).Select(r => r.Spec).ToList();
+
     /// <summary>Mean accuracy of the dense reference (the best dense configuration).</summary>
     public static double DenseAccuracy(IReadOnlyList<AggregatedRun> runs) =>
         runs.Where(r => r.Spec.Method == Method.Dense).Select(r => r.MeanAccuracy).DefaultIfEmpty(double.NaN).Max();
@@ -83,7 +88,7 @@ public static class Summary
     }
 
     /// <summary>The markdown summary: setup, dense reference, best ratios within 1 and 5 points, every configuration.</summary>
-    public static string Markdown(string title, IReadOnlyList<AggregatedRun> runs, string command, string setup)
+    public static string Markdown(string title, IReadOnlyList<AggregatedRun> runs, string command, string setup, IReadOnlyList<RunSpec>? diverged = null)
     {
         var c = CultureInfo.InvariantCulture;
         var md = new StringBuilder();
@@ -112,6 +117,15 @@ public static class Summary
         foreach (var r in runs)
         {
             md.AppendLine(string.Create(c, $"| {r.Series} | {Describe(r.Spec)} | {r.Seeds} | {r.MeanAccuracy * 100:F2} ± {r.AccuracySpread * 100:F2} % | {SparsityReport.FormatRatio(r.MeanRatio)} | {SparsityReport.FormatRatio(r.MinRatio)}–{SparsityReport.FormatRatio(r.MaxRatio)} | {(r.CollapsedLayers.Count == 0 ? "none" : string.Join(", ", r.CollapsedLayers))} |"));
+        }
+
+        if (diverged is { Count: > 0 })
+        {
+            md.AppendLine().AppendLine("## Diverged runs (stopped by the NaN guard; not in the tables above)").AppendLine();
+            foreach (var spec in diverged)
+            {
+                md.AppendLine(string.Create(c, $"- {SeriesOf(spec)}, {Describe(spec)}, seed {spec.Seed}"));
+            }
         }
 
         return md.ToString();

@@ -91,6 +91,13 @@ internal static class LrSweepVerb
                         return "—";
                     }
 
+                    if (runs.All(r => double.IsNaN(r.TestAccuracy)))
+                    {
+                        return "diverged";
+                    }
+
+                    runs = runs.Where(r => !double.IsNaN(r.TestAccuracy)).ToList();
+
                     double ratio = runs.Any(r => double.IsPositiveInfinity(r.CompressionRatio)) ? double.PositiveInfinity : Math.Exp(runs.Average(r => Math.Log(r.CompressionRatio)));
                     return string.Create(c, $"{runs.Average(r => r.TestAccuracy) * 100:F2} / {SparsityReport.FormatRatio(ratio)}");
                 });

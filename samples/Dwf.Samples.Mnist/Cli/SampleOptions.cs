@@ -1,0 +1,41 @@
+using System.Globalization;
+using Dwf.Data;
+
+namespace Dwf.Samples.Mnist.Cli;
+
+/// <summary>A validated configuration of one sample run.</summary>
+internal sealed record SampleOptions
+{
+    public required ModelKind Model { get; init; }
+
+    public required MnistVariant Dataset { get; init; }
+
+    /// <summary>Number of factors D (≥ 2).</summary>
+    public required int Depth { get; init; }
+
+    /// <summary>Penalty strength λ (≥ 0, mean-loss convention).</summary>
+    public required double Lambda { get; init; }
+
+    /// <summary>Peak learning rate of the cosine schedule.</summary>
+    public required double LearningRate { get; init; }
+
+    public required int Epochs { get; init; }
+
+    public required int BatchSize { get; init; }
+
+    public required long Seed { get; init; }
+
+    /// <summary>Where results go (created if needed).</summary>
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>A directory with the four IDX files, or null to use the cache / npm / the Debian package.</summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary>Continue an interrupted run from the checkpoint in <see cref="OutputDirectory"/>.</summary>
+    public bool Resume { get; init; }
+
+    /// <summary>One line naming the run, e.g. "lenet300 on mnist, D = 3, λ = 0.0003, lr = 0.5, 30 epochs, batch 128, seed 1".</summary>
+    public string Describe() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{ModelNames.Name(Model)} on {ModelNames.Name(Dataset)}, D = {Depth}, λ = {Lambda:R}, lr = {LearningRate:R}, {Epochs} epochs, batch {BatchSize}, seed {Seed}");
+}
