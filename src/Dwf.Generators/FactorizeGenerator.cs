@@ -1,5 +1,3 @@
-using System;
-using System.Collections.Generic;
 using System.Collections.Immutable;
 using Dwf.Generators.Emitting;
 using Dwf.Generators.Model;
@@ -29,29 +27,14 @@ public sealed class FactorizeGenerator : IIncrementalGenerator
             .SelectMany(static (model, _) => model is null ? ImmutableArray<FactorizedClassModel>.Empty : ImmutableArray.Create(model))
             .WithTrackingName(TrackingNames.Valid);
 
-        // [Factorize] on two partial declarations of one class (itself an error) must still give one file.
+        // One model per class, each with its own file name (see UniqueHintNames).
         var byType = models
             .Collect()
             .WithTrackingName(TrackingNames.Collected)
-            .SelectMany(static (all, _) => DistinctByType(all))
+            .SelectMany(static (all, _) => UniqueHintNames.Assign(all))
             .WithTrackingName(TrackingNames.ByType);
 
         context.RegisterSourceOutput(byType, static (output, model) =>
             output.AddSource(model.HintName, FactorizedClassEmitter.Emit(model)));
-    }
-
-    private static ImmutableArray<FactorizedClassModel> DistinctByType(ImmutableArray<FactorizedClassModel> models)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var distinct = ImmutableArray.CreateBuilder<FactorizedClassModel>(models.Length);
-        foreach (var model in models)
-        {
-            if (seen.Add(model.HintName))
-            {
-                distinct.Add(model);
-            }
-        }
-
-        return distinct.ToImmutable();
     }
 }

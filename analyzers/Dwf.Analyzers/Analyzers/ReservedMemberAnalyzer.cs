@@ -141,7 +141,8 @@ public sealed class ReservedMemberAnalyzer : DiagnosticAnalyzer
                 {
                     foreach (var argument in attribute.NamedArguments)
                     {
-                        if (argument.Key == "Name" && argument.Value.Value is string name)
+                        // Value throws for an array, which only a look-alike attribute declared in source can hold.
+                        if (argument.Key == "Name" && argument.Value.Kind == TypedConstantKind.Primitive && argument.Value.Value is string name)
                         {
                             return name;
                         }

@@ -1,4 +1,3 @@
-using System;
 using Microsoft.CodeAnalysis;
 
 namespace Dwf.Analyzers.Model;
@@ -35,8 +34,10 @@ internal sealed class FactorizeArguments
         var result = new FactorizeArguments();
         foreach (var pair in attribute.NamedArguments)
         {
+            // Only Dwf's own attribute gives these names these types; a look-alike declared in source (same
+            // metadata name) may hold arrays, strings or types, which are ignored here rather than converted.
             var value = pair.Value;
-            if (value.Kind == TypedConstantKind.Error || value.Value is null)
+            if (value.Kind is not (TypedConstantKind.Primitive or TypedConstantKind.Enum) || value.Value is null)
             {
                 continue;
             }
@@ -44,19 +45,19 @@ internal sealed class FactorizeArguments
             switch (pair.Key)
             {
                 case DepthName:
-                    result.Depth = Convert.ToInt32(value.Value, System.Globalization.CultureInfo.InvariantCulture);
+                    result.Depth = AsInt(value.Value);
                     break;
                 case LambdaName:
-                    result.Lambda = ToDouble(value.Value);
+                    result.Lambda = AsDouble(value.Value);
                     break;
                 case InitTruncationName:
-                    result.InitTruncation = ToDouble(value.Value);
+                    result.InitTruncation = AsDouble(value.Value);
                     break;
                 case InitStdName:
-                    result.InitStd = Convert.ToInt32(value.Value, System.Globalization.CultureInfo.InvariantCulture);
+                    result.InitStd = AsInt(value.Value);
                     break;
                 case InitStdValueName:
-                    result.InitStdValue = ToDouble(value.Value);
+                    result.InitStdValue = AsDouble(value.Value);
                     break;
             }
         }
@@ -91,5 +92,24 @@ internal sealed class FactorizeArguments
         return value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static double ToDouble(object value) => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>An integral constant that fits an <c>int</c>, else <c>null</c> (never throws, unlike <c>Convert.ToInt32</c>).</summary>
+    private static int? AsInt(object value) => value switch
+    {
+        int i => i,
+        long l when l is >= int.MinValue and <= int.MaxValue => (int)l,
+        uint u when u <= int.MaxValue => (int)u,
+        short s => s,
+        ushort s => s,
+        byte b => b,
+        sbyte b => b,
+        _ => null,
+    };
+
+    /// <summary>A floating-point or integral constant as a double, else <c>null</c>.</summary>
+    private static double? AsDouble(object value) => value switch
+    {
+        double d => d,
+        float f => f,
+        _ => AsInt(value),
+    };
 }

@@ -19,7 +19,8 @@ internal enum EmitMode
 /// <c>Location</c>, <c>SemanticModel</c> or <c>Compilation</c>. Two parses of an unchanged class are equal,
 /// which is what lets the incremental driver skip the emitter, and nothing here keeps a compilation alive.
 /// </remarks>
-/// <param name="HintName">The generated file's name, from the fully qualified metadata name (unique per type).</param>
+/// <param name="MetadataName">The fully qualified metadata name (<c>A.B.Outer`1+Inner</c>): the class's identity.</param>
+/// <param name="HintName">The generated file's name, from the metadata name; made unique across classes by <see cref="UniqueHintNames"/>.</param>
 /// <param name="Namespace">The containing namespace as written in code (<c>A.B</c>, keywords escaped), or empty for the global namespace.</param>
 /// <param name="ContainingTypes">The enclosing types, outermost first.</param>
 /// <param name="Type">The <c>[Factorize]</c> class's own declaration.</param>
@@ -29,6 +30,7 @@ internal enum EmitMode
 /// <param name="Options">The class-level options (for a derived class: its own, over its factorized bases').</param>
 /// <param name="Fields">Field rules sorted by registered name (for a derived class: its bases' too; its own win).</param>
 internal sealed record FactorizedClassModel(
+    string MetadataName,
     string HintName,
     string Namespace,
     EquatableArray<ContainingTypeModel> ContainingTypes,

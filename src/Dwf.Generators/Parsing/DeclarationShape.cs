@@ -41,6 +41,24 @@ internal static class DeclarationShape
         return true;
     }
 
+    /// <summary>
+    /// True when every name the generated file must write (namespace parts, the class, its enclosing types and
+    /// their type parameters) is a real identifier. Code with syntax errors can declare a class with a
+    /// missing name (<c>class Net&lt;&gt;</c>); re-declaring it would only add errors in generated code.
+    /// </summary>
+    public static bool HasWritableNames(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            if (!SyntaxFacts.IsValidIdentifier(current.Name) || current.TypeParameters.Any(p => !SyntaxFacts.IsValidIdentifier(p.Name)))
+            {
+                return false;
+            }
+        }
+
+        return NamespaceParts(type).All(SyntaxFacts.IsValidIdentifier);
+    }
+
     /// <summary>The declaration to re-open for <paramref name="type"/> (no constraints: partial parts may omit them).</summary>
     public static ContainingTypeModel Describe(INamedTypeSymbol type)
     {
@@ -88,15 +106,9 @@ internal static class DeclarationShape
         return parts;
     }
 
-    /// <summary>A unique, file-system-safe hint name from the fully qualified metadata name (<c>A.B.Outer`1+Inner.g.cs</c>).</summary>
-    public static string HintName(INamedTypeSymbol type)
+    /// <summary>The fully qualified metadata name (<c>A.B.Outer`1+Inner</c>): unique per type, the pipeline's identity of a class.</summary>
+    public static string MetadataName(INamedTypeSymbol type)
     {
-        var name = new StringBuilder();
-        foreach (var part in NamespaceParts(type))
-        {
-            name.Append(part).Append('.');
-        }
-
         var chain = new List<string>();
         for (var current = type; current is not null; current = current.ContainingType)
         {
@@ -104,13 +116,22 @@ internal static class DeclarationShape
         }
 
         chain.Reverse();
-        name.Append(string.Join("+", chain));
-        foreach (char c in name.ToString())
+        var parts = NamespaceParts(type).ToList();
+        parts.Add(string.Join("+", chain));
+        return string.Join(".", parts);
+    }
+
+    /// <summary>
+    /// A file-system-safe hint name from a metadata name (<c>A.B.Outer`1+Inner.g.cs</c>): characters other than
+    /// letters, digits and <c>. _ + ` -</c> become <c>_</c>. Two types can map to one name this way, or to names
+    /// that differ only in case; <see cref="UniqueHintNames"/> resolves that.
+    /// </summary>
+    public static string HintName(string metadataName)
+    {
+        var name = new StringBuilder(metadataName.Length + 5);
+        foreach (char c in metadataName)
         {
-            if (!(char.IsLetterOrDigit(c) || c is '.' or '_' or '+' or '`' or '-'))
-            {
-                name.Replace(c, '_');
-            }
+            name.Append(char.IsLetterOrDigit(c) || c is '.' or '_' or '+' or '`' or '-' ? c : '_');
         }
 
         return name.Append(".g.cs").ToString();

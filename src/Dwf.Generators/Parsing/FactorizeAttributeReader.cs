@@ -25,7 +25,9 @@ internal static class FactorizeAttributeReader
         foreach (var argument in attribute.NamedArguments)
         {
             var value = argument.Value;
-            if (value.Kind == TypedConstantKind.Error || value.IsNull)
+
+            // An array only binds to a look-alike Dwf.FactorizeAttribute declared in source (and its Value throws).
+            if (value.Kind is TypedConstantKind.Error or TypedConstantKind.Array || value.IsNull)
             {
                 return null;
             }

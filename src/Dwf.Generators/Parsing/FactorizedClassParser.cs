@@ -12,7 +12,7 @@ internal static class FactorizedClassParser
 {
     public static FactorizedClassModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type)
+        if (context.TargetSymbol is not INamedTypeSymbol type || !DeclarationShape.HasWritableNames(type))
         {
             return null;
         }
@@ -23,8 +23,10 @@ internal static class FactorizedClassParser
             return null;
         }
 
+        string metadataName = DeclarationShape.MetadataName(type);
         return new FactorizedClassModel(
-            DeclarationShape.HintName(type),
+            metadataName,
+            DeclarationShape.HintName(metadataName),
             DeclarationShape.Namespace(type),
             DeclarationShape.ContainingTypes(type),
             DeclarationShape.Describe(type),

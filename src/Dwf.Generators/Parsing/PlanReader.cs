@@ -161,7 +161,8 @@ internal static class PlanReader
         var componentName = FindAttribute(field.GetAttributes(), KnownTypes.ComponentNameAttribute);
         foreach (var argument in componentName?.NamedArguments ?? Enumerable.Empty<KeyValuePair<string, TypedConstant>>())
         {
-            if (argument.Key == "Name" && argument.Value.Value is string { Length: > 0 } name)
+            // Value throws for an array, which only a look-alike attribute declared in source can hold.
+            if (argument.Key == "Name" && argument.Value.Kind == TypedConstantKind.Primitive && argument.Value.Value is string { Length: > 0 } name)
             {
                 return name;
             }

@@ -96,19 +96,24 @@ public static class StateDictFile
     /// </summary>
     public static void LoadEntries(nn.Module module, IReadOnlyList<(string Key, Tensor Value)> entries, string source)
     {
-        ArgumentNullException.ThrowIfNull(module);
+        Validate(module, entries, source);
         var target = module.state_dict();
-        var found = entries.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
-        var problem = Compare(target, found, source);
-        if (problem is not null)
-        {
-            throw new InvalidDataException(problem);
-        }
-
         using var noGrad = no_grad();
         foreach (var (key, value) in entries)
         {
             target[key].copy_(value);
+        }
+    }
+
+    /// <summary>Throws <see cref="InvalidDataException"/> (naming key, depth, shape or dtype) unless <paramref name="entries"/> fit <paramref name="module"/>.</summary>
+    internal static void Validate(nn.Module module, IReadOnlyList<(string Key, Tensor Value)> entries, string source)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(entries);
+        var found = entries.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+        if (Compare(module.state_dict(), found, source) is { } problem)
+        {
+            throw new InvalidDataException(problem);
         }
     }
 
@@ -205,14 +210,27 @@ public static class StateDictFile
             }
         }
 
-        if (expectedDepths.Count > 0 && foundDepths.Count == 0 && missing.All(IsFactorKey) && unexpected.Count == 0)
+        // Dense in one, factorized in the other: the same weight key, factors on one side only.
+        foreach (var (weight, depth) in expectedDepths)
         {
-            return $"{source}: a dense checkpoint (no '{Factorization.StoreName}.*' keys) cannot be loaded into the factorized model as is; missing e.g. '{missing[0]}'. Use StateDictFile.LoadDenseAndFactorize (or load it into the weights and call FactorizeFromCurrentWeights()).";
+            if (!foundDepths.ContainsKey(weight) && found.ContainsKey(weight))
+            {
+                string fix = foundDepths.Count == 0
+                    ? "To factorize a dense (e.g. pretrained or collapsed) checkpoint, load it with StateDictFile.LoadDenseAndFactorize (or load it into the weights and call FactorizeFromCurrentWeights())."
+                    : $"Give '{weight}' the same [Dense]/[Factorize] setting as when the checkpoint was written.";
+                return $"{source}: '{weight}' is dense in the checkpoint (no '{Factorization.StoreName}' factors) but factorized with depth {depth} in the model. {fix}";
+            }
         }
 
-        if (expectedDepths.Count == 0 && foundDepths.Count > 0)
+        foreach (var (weight, depth) in foundDepths)
         {
-            return $"{source}: the checkpoint holds factors (e.g. '{unexpected.First(IsFactorKey)}') but the model is not factorized. Load it into the [Factorize] class, or collapse the model before saving it for deployment.";
+            if (!expectedDepths.ContainsKey(weight) && expected.ContainsKey(weight))
+            {
+                string fix = expectedDepths.Count == 0
+                    ? "Load it into the [Factorize] class, or collapse the model before saving it for deployment."
+                    : $"Give '{weight}' the same [Dense]/[Factorize] setting as when the checkpoint was written.";
+                return $"{source}: '{weight}' is factorized with depth {depth} in the checkpoint but dense in the model. {fix}";
+            }
         }
 
         if (missing.Count > 0 || unexpected.Count > 0)
@@ -240,17 +258,26 @@ public static class StateDictFile
         return null;
     }
 
+    /// <summary>Factorized weights by their own key (<c>fc1.weight</c>), with their number of factors.</summary>
     private static Dictionary<string, int> FactorDepths(IEnumerable<string> keys)
     {
         var depths = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var key in keys.Where(IsFactorKey))
         {
-            int lastDot = key.LastIndexOf('.');
-            string weight = key[..lastDot];
+            string weight = WeightKeyOf(key);
             depths[weight] = depths.TryGetValue(weight, out int count) ? count + 1 : 1;
         }
 
         return depths;
+    }
+
+    /// <summary>The key of the weight a factor belongs to: <c>dwf_factors.fc1.weight.0</c> → <c>fc1.weight</c>, <c>encoder.dwf_factors.enc.weight.2</c> → <c>encoder.enc.weight</c>.</summary>
+    private static string WeightKeyOf(string factorKey)
+    {
+        string withoutIndex = factorKey.Substring(0, factorKey.LastIndexOf('.'));
+        string store = Factorization.StoreName + ".";
+        int at = withoutIndex.StartsWith(store, StringComparison.Ordinal) ? 0 : withoutIndex.IndexOf("." + store, StringComparison.Ordinal) + 1;
+        return withoutIndex.Remove(at, store.Length);
     }
 
     private static string Quote(IReadOnlyList<string> keys) =>

@@ -119,7 +119,10 @@ public sealed class Trainer
                 double lossValue = loss.to(float64).item<double>();
                 if (!double.IsFinite(lossValue))
                 {
-                    throw Diverged(epoch, globalStep, batch, batchesPerEpoch, $"the loss is {Format(lossValue)}", null, history);
+                    // Between checks a NaN gradient reaches the weights and shows up as a NaN loss: name the layer it broke.
+                    var brokenWeight = NonFiniteGuard.FirstNonFinite(_model, gradients: false, values: true);
+                    string where = brokenWeight is { } broken ? $"; the first non-finite weight is '{broken.Name}'" : "; every weight is finite";
+                    throw Diverged(epoch, globalStep, batch, batchesPerEpoch, $"the loss is {Format(lossValue)}{where}", brokenWeight?.Name, history);
                 }
 
                 var objective = _hooks.Regularizer is null ? loss : loss.add(_hooks.Regularizer());

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Dwf.Serialization;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -21,46 +22,96 @@ public sealed record TrainingProgress(int EpochsCompleted, long BatchesDone, lon
 
 /// <summary>
 /// A training checkpoint in one file: progress (JSON), model state dict (with factors), optimizer
-/// state (momentum buffers, learning rates) and TorchSharp's RNG state. Written atomically.
+/// state (momentum buffers, learning rates) and TorchSharp's RNG state. Written atomically (a crash
+/// keeps the previous file) and checksummed (a truncated or corrupted file is refused with a clear error
+/// before anything is loaded).
 /// </summary>
+/// <remarks>
+/// Layout (format 2): magic string, format version, payload, payload length, SHA-256 of the payload
+/// (<see cref="PayloadChecksum"/>). Format 1 (the same payload without length and checksum) is still read.
+/// </remarks>
 public static class TrainingCheckpoint
 {
     private const string Magic = "DWF-TRAINING-CHECKPOINT";
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
+    private const int UnchecksummedFormatVersion = 1;
+
+    /// <summary>Metrics can be NaN or ±∞ (a test loss that overflowed): JSON has no literal for them by default.</summary>
+    private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>Writes the checkpoint (temporary file, then rename: an interruption keeps the previous one).</summary>
     public static void Save(string path, nn.Module model, optim.Optimizer optimizer, TrainingProgress progress)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(progress);
         StateDictFile.AtomicWrite(path, writer =>
         {
             writer.Write(Magic);
             writer.Write(FormatVersion);
-            writer.Write(JsonSerializer.Serialize(progress));
-            model.save(writer);
-            if (optimizer is OptimizerHelper helper)
-            {
-                writer.Write(true);
-                helper.save_state_dict(writer);
-            }
-            else
-            {
-                writer.Write(false);
-            }
-
-            using var rng = get_rng_state();
-            rng.Save(writer);
+            PayloadChecksum.Write(writer, payload => WritePayload(payload, model, optimizer, progress));
         });
     }
 
     /// <summary>Restores model, optimizer and RNG from <paramref name="path"/> and returns the progress.</summary>
+    /// <exception cref="InvalidDataException">
+    /// Not a checkpoint; truncated or corrupt (nothing is loaded); or written for another model (the message
+    /// names the key and the expected and found shape or depth, and nothing is loaded).
+    /// </exception>
     public static TrainingProgress Load(string path, nn.Module model, optim.Optimizer optimizer)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: no such checkpoint file.", path);
+        }
+
         using var stream = File.OpenRead(path);
         using var reader = new BinaryReader(stream);
+        int version = ReadHeader(reader, path);
+        long? payloadEnd = null;
+        if (version == FormatVersion)
+        {
+            long length = PayloadChecksum.Verify(stream, path);
+            payloadEnd = stream.Position + length;
+        }
+
+        var progress = ReadPayload(reader, path, model, optimizer);
+        if (payloadEnd is { } end && stream.Position != end)
+        {
+            throw new InvalidDataException($"{path}: the checkpoint is corrupt: its payload ends at byte {stream.Position}, not at byte {end} as recorded.");
+        }
+
+        return progress;
+    }
+
+    private static void WritePayload(BinaryWriter writer, nn.Module model, optim.Optimizer optimizer, TrainingProgress progress)
+    {
+        writer.Write(JsonSerializer.Serialize(progress, Json));
+        model.save(writer);
+        if (optimizer is OptimizerHelper helper)
+        {
+            writer.Write(true);
+            helper.save_state_dict(writer);
+        }
+        else
+        {
+            writer.Write(false);
+        }
+
+        using var rng = get_rng_state();
+        rng.Save(writer);
+    }
+
+    private static int ReadHeader(BinaryReader reader, string path)
+    {
         string magic;
+        int version;
         try
         {
             magic = reader.ReadString();
+            version = magic == Magic ? reader.ReadInt32() : 0;
         }
         catch (Exception error) when (error is EndOfStreamException or IOException)
         {
@@ -72,41 +123,61 @@ public static class TrainingCheckpoint
             throw new InvalidDataException($"{path}: not a Dwf training checkpoint.");
         }
 
-        int version = reader.ReadInt32();
-        if (version != FormatVersion)
+        if (version is not (FormatVersion or UnchecksummedFormatVersion))
         {
-            throw new InvalidDataException($"{path}: checkpoint format {version} is not supported (expected {FormatVersion}).");
+            throw new InvalidDataException($"{path}: checkpoint format {version} is not supported (expected {UnchecksummedFormatVersion} or {FormatVersion}).");
         }
 
-        var progress = JsonSerializer.Deserialize<TrainingProgress>(reader.ReadString())
-            ?? throw new InvalidDataException($"{path}: empty progress record.");
-        var entries = StateDictFile.Read(reader, path);
+        return version;
+    }
+
+    private static TrainingProgress ReadPayload(BinaryReader reader, string path, nn.Module model, optim.Optimizer optimizer)
+    {
+        string section = "progress record";
         try
         {
-            StateDictFile.LoadEntries(model, entries, path);
-        }
-        finally
-        {
-            foreach (var (_, tensor) in entries)
+            var progress = JsonSerializer.Deserialize<TrainingProgress>(reader.ReadString(), Json)
+                ?? throw new InvalidDataException($"{path}: empty progress record.");
+
+            section = "model state";
+            var entries = StateDictFile.Read(reader, path);
+            try
             {
-                tensor.Dispose();
-            }
-        }
+                // Check the model state first (a mismatch is the likeliest error and must be named as such), but
+                // apply it only after the rest has been read: a damaged file then leaves the model as it was.
+                StateDictFile.Validate(model, entries, path);
 
-        bool hasOptimizerState = reader.ReadBoolean();
-        if (hasOptimizerState)
-        {
-            if (optimizer is not OptimizerHelper helper)
+                section = "optimizer state";
+                bool hasOptimizerState = reader.ReadBoolean();
+                if (hasOptimizerState)
+                {
+                    if (optimizer is not OptimizerHelper helper)
+                    {
+                        throw new InvalidDataException($"{path}: the checkpoint holds optimizer state but the optimizer ({optimizer.GetType().Name}) cannot load it.");
+                    }
+
+                    helper.load_state_dict(reader);
+                }
+
+                section = "random-number state";
+                using var rng = TensorExtensionMethods.Load(reader);
+                StateDictFile.LoadEntries(model, entries, path);
+                set_rng_state(rng);
+            }
+            finally
             {
-                throw new InvalidDataException($"{path}: the checkpoint holds optimizer state but the optimizer ({optimizer.GetType().Name}) cannot load it.");
+                foreach (var (_, tensor) in entries)
+                {
+                    tensor.Dispose();
+                }
             }
 
-            helper.load_state_dict(reader);
+            return progress;
         }
-
-        var rng = TensorExtensionMethods.Load(reader);
-        set_rng_state(rng);
-        rng.Dispose();
-        return progress;
+        catch (Exception error) when (error is EndOfStreamException or JsonException or FormatException or ArgumentException or IOException)
+        {
+            // Format 1 has no checksum: a truncated or damaged file surfaces here, while reading.
+            throw new InvalidDataException($"{path}: the checkpoint is truncated or corrupt (reading the {section}): {error.Message}", error);
+        }
     }
 }

@@ -121,6 +121,22 @@ public sealed class InvalidInputTests
         yield return Case("syntax errors in the attribute", Net("[Factorize(Depth = )]"));
         yield return Case("unknown argument", Net("[Factorize(Deep = 3)]"));
         yield return Case("argument of the wrong type", Net("[Factorize(Depth = \"three\")]"));
+        yield return Case("type parameter without a name", Net(modifiers: "public partial").Replace("class Net :", "class Net<> :", System.StringComparison.Ordinal));
+        yield return Case("enclosing type parameter without a name", Usings + """
+            namespace Models;
+
+            public partial class Outer<T, >
+            {
+                [Factorize]
+                public partial class Net : Module<Tensor, Tensor>
+                {
+                    private readonly Linear fc = Linear(2, 2);
+                    public Net() : base(nameof(Net)) => RegisterComponents();
+                    public override Tensor forward(Tensor x) => fc.call(x);
+                }
+            }
+            """);
+        yield return Case("namespace without a name", Net().Replace("namespace Models;", "namespace Models.;", System.StringComparison.Ordinal));
         yield return Case("attribute on a struct", Usings + """
             namespace Models;
 

@@ -19,6 +19,7 @@ namespace Dwf.Generators.Tests.Packaging;
 /// unique prerelease version, so no stale <c>Dwf</c> can be picked up from, or left in, any NuGet cache;
 /// the user's packages folder serves only as a read-only fallback for TorchSharp and its natives.
 /// </remarks>
+[Collection(MachineHeavyCollection.Name)]
 public sealed class PackageConsumerTests : IDisposable
 {
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
@@ -27,7 +28,7 @@ public sealed class PackageConsumerTests : IDisposable
 
     [Fact]
     [Trait("Category", "Package")]
-    public void The_packed_package_builds_and_runs_an_annotated_model()
+    public void The_packed_package_builds_and_runs_an_annotated_model_and_its_analyzer_reports()
     {
         string repository = RepositoryRoot();
         string version = "0.1.0-consumer." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
@@ -48,6 +49,7 @@ public sealed class PackageConsumerTests : IDisposable
             $"-p:RestoreAdditionalProjectFallbackFolders={userPackages}");
         Assert.True(build.ExitCode == 0, build.ToString());
         Assert.True(Directory.Exists(Path.Combine(_root, "packages", "dwf", version)), "The consumer did not restore Dwf from the packed package.");
+        AssertNoWarnings(build);
 
         var run = ProcessRunner.Run("dotnet", new[] { Path.Combine(consumer, "bin", "Release", "net10.0", "PackageConsumer.dll") }, consumer, null, StepTimeout);
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -60,7 +62,23 @@ public sealed class PackageConsumerTests : IDisposable
         Assert.Equal("True", values["collapsed"]);
         Assert.Equal("fc1.weight,fc1.bias,head.weight,head.bias", values["state-dict"]);
 
+        // The analyzers come with the package too: the same project with a Depth = 9 model gets DWF004 from it.
+        var warned = Dotnet(consumer, "build", "-c", "Release", "--no-restore",
+            $"-p:DwfPackageVersion={version}",
+            $"-p:DwfNativeFixTargets={Path.Combine(repository, "build", "TorchSharpNativeFix.targets")}",
+            "-p:ShowDwfAnalyzerWarning=true");
+        Assert.True(warned.ExitCode == 0, warned.ToString());
+        Assert.Contains("DeepModel.cs(10,12): warning DWF004: Depth = 9 on 'DeepNet' is numerically fragile", warned.Output, StringComparison.Ordinal);
+
         Assert.False(Directory.Exists(Path.Combine(userPackages, "dwf", version)), "The test left its Dwf package in the user's NuGet packages folder.");
+    }
+
+    /// <summary>The build reported no warning at all (the consumer turns warnings into errors, so a warning here would be a suppressed one).</summary>
+    private static void AssertNoWarnings(ProcessRunner.Result build)
+    {
+        var warnings = build.Output.Split('\n').Where(line => line.Contains(": warning ", StringComparison.Ordinal)).ToList();
+        Assert.True(warnings.Count == 0, "The consumer built with warnings:\n" + string.Join("\n", warnings));
+        Assert.Contains("0 Warning(s)", build.Output, StringComparison.Ordinal);
     }
 
     public void Dispose()

@@ -126,7 +126,7 @@ public sealed class SafetensorsTests
         var target = new TwoLayerMlp();
         Factorized.Attach(target, 3);
         var error = Assert.Throws<InvalidDataException>(() => SafetensorsFile.Load(target, path));
-        Assert.Contains("'dwf_factors.fc1.weight' is factorized with depth 2 in the checkpoint but depth 3 in the model", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'fc1.weight' is factorized with depth 2 in the checkpoint but depth 3 in the model", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
