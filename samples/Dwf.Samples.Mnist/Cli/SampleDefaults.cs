@@ -19,10 +19,12 @@ internal sealed record ModelDefaults(double Lambda, double LearningRate, int Epo
 /// schedule to 0, batch 128, seed 1, exact collapse threshold 1.19e-7); the README's "The defaults and the
 /// measurements behind them" lists every run. At fixed λ the learning rate and the number of steps decide how
 /// many of the weights the penalty is killing actually reach float epsilon within the budget (the factor decay
-/// per step is lr·2λ/D), so λ, lr and epochs are chosen together. LeNet-300-100: 40 epochs at λ = 3e-4, lr 0.5
-/// gave 97.60 % at CR 151 (30 epochs: 97.58 %, CR 105). LeNet-5 takes about fifteen times the CPU time per epoch, so
-/// it gets 10 epochs and a larger λ to reach exact zeros within them: λ = 7e-4, lr 0.5 gave 98.43 % at CR 125
-/// (λ = 5e-4 left CR at 1.1 after 7 of 10 epochs; λ = 1e-3 gave CR 439 but 97.52 %).
+/// per step is lr·2λ/D), so λ, lr and epochs are chosen together. The learning rate is the base rate: the
+/// factors of a D = 3 model train at 5 × it (<see cref="DepthLearningRate"/>), biases at it. LeNet-300-100: 40 epochs
+/// at λ = 3e-4 with the factors at 0.5 gave 97.60 % at CR 151 (30 epochs: 97.58 %, CR 105). LeNet-5 takes about
+/// fifteen times the CPU time per epoch, so it gets 10 epochs and a larger λ to reach exact zeros within them:
+/// λ = 7e-4 with the factors at 0.5 gave 98.43 % at CR 125 (λ = 5e-4 left CR at 1.1 after 7 of 10 epochs;
+/// λ = 1e-3 gave CR 439 but 97.52 %).
 /// </remarks>
 internal static class SampleDefaults
 {
@@ -51,8 +53,8 @@ internal static class SampleDefaults
 
     public static ModelDefaults For(ModelKind model) => model switch
     {
-        ModelKind.LeNet300 => new ModelDefaults(Lambda: 3e-4, LearningRate: 0.5, Epochs: 40),
-        ModelKind.LeNet5 => new ModelDefaults(Lambda: 7e-4, LearningRate: 0.5, Epochs: 10),
+        ModelKind.LeNet300 => new ModelDefaults(Lambda: FactorizationDefaults.Lambda, LearningRate: 0.1, Epochs: 40),
+        ModelKind.LeNet5 => new ModelDefaults(Lambda: 7e-4, LearningRate: 0.1, Epochs: 10),
         _ => throw new ArgumentOutOfRangeException(nameof(model), model, null),
     };
 

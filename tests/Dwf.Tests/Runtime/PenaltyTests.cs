@@ -95,14 +95,14 @@ public sealed class PenaltyTests
         factorization.SetLambda(0.04);
         Assert.Equal(4 * before, factorization.Penalty().item<double>(), 1e-12);
 
-        // With zero gradient from the loss, one SGD step (lr 1, no momentum) shrinks every factor by 2λ/D.
-        var optimizer = factorization.CreateSgd(lr: 1.0);
+        // With zero gradient from the loss, one SGD step (no momentum) shrinks every factor by lr·2λ/D.
+        var optimizer = factorization.CreateSgd(lr: 0.1);
         var weight = factorization.Weights[0];
         var factorBefore = weight.Factor(1).detach().clone();
         factorization.SetLambda(0.3);
         optimizer.zero_grad();
         model.call(zeros(1, 20, dtype: float64)).sum().mul(0.0).backward();
         optimizer.step();
-        TensorAssert.RelativelyClose(factorBefore.mul(1 - 2 * 0.3 / 3 * DepthLearningRate.Multiplier(3)), weight.Factor(1), 1e-12, "decayed factor");
+        TensorAssert.RelativelyClose(factorBefore.mul(1 - 0.1 * DepthLearningRate.Multiplier(3) * 2 * 0.3 / 3), weight.Factor(1), 1e-12, "decayed factor");
     }
 }
