@@ -154,9 +154,11 @@ internal static class StepTimeVerb
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        foreach (var arg in Environment.GetCommandLineArgs().Take(1).Where(a => a.EndsWith(".dll", StringComparison.Ordinal)))
+        // Under `dotnet x.dll` the host needs the assembly; an apphost is the program itself (and its
+        // GetCommandLineArgs()[0] is the .dll too, so it must not be passed again).
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
         {
-            start.ArgumentList.Add(arg);
+            start.ArgumentList.Add(Environment.GetCommandLineArgs()[0]);
         }
 
         foreach (var arg in new[] { "step-time-child", "--net", net, "--batch", batch.ToString(CultureInfo.InvariantCulture), "--variant", variant, "--threads", threads.ToString(CultureInfo.InvariantCulture) })

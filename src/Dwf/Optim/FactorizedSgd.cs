@@ -25,6 +25,9 @@ public sealed class FactorizedSgd : SGD
     private readonly FactorizationStepper _stepper;
     private readonly FusedFactorSgd _kernel = new();
     private readonly List<FactorizedWeight> _generalPath = new();
+    private readonly Dictionary<FactorizedWeight, FusedWeightBinding> _bindings = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<FactorizedWeight> _firstStepPending = new(ReferenceEqualityComparer.Instance);
+    private Tensor?[] _extras = new Tensor?[4];
 
     internal FactorizedSgd(ParameterLayout layout, double lr, double momentum, double dampening, double weightDecay, bool nesterov, bool penaltyAsWeightDecay)
         : base(
@@ -96,87 +99,127 @@ public sealed class FactorizedSgd : SGD
 
     private bool TryFusedStep(FactorizedWeight weight, SgdHyperparameters hyper)
     {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var layerWeight = weight.Weight;
-        var gradient = layerWeight.grad;
-        if (gradient is null)
+        bool momentum = hyper.Momentum != 0;
+        if (!_bindings.TryGetValue(weight, out var binding)
+            || !binding.Matches(weight, MomentumBuffer)
+            || (momentum && Array.Exists(binding.Buffers, b => b is null)))
         {
-            return false; // unused layer: the general path leaves it alone, as SGD does
+            binding = Bind(weight, momentum);
+            if (binding is null)
+            {
+                _bindings.Remove(weight);
+                return false;
+            }
+
+            _bindings[weight] = binding;
         }
 
-        int depth = weight.Depth;
-        Span<Tensor> factors = new Tensor[depth];
-        for (int d = 0; d < depth; d++)
+        using var gradient = binding.Weight.grad;
+        if (gradient is null || !gradient.is_contiguous() || gradient.device_type != DeviceType.CPU)
         {
-            factors[d] = weight.Factor(d);
+            return false; // unused layer (SGD leaves it alone too), or an unusual gradient layout: general path
         }
 
-        if (!FusedFactorSgd.Supports(layerWeight, gradient, factors))
+        int depth = binding.Factors.Length;
+        Span<IntPtr> extraData = stackalloc IntPtr[depth];
+        var extras = _extras.Length >= depth ? _extras : _extras = new Tensor?[depth];
+        try
         {
-            return false;
-        }
-
-        var buffers = new Tensor[depth];
-        bool first = false;
-        if (hyper.Momentum != 0)
-        {
-            int missing = 0;
             for (int d = 0; d < depth; d++)
             {
-                var state = (State)_state[factors[d].Handle];
-                if (state.momentum_buffer is null)
-                {
-                    missing++;
-                }
-                else if (!state.momentum_buffer.is_contiguous() || state.momentum_buffer.dtype != layerWeight.dtype || state.momentum_buffer.device_type != DeviceType.CPU)
+                extras[d] = binding.Factors[d].grad;
+                extraData[d] = extras[d] is { } extra && extra.is_contiguous() ? FusedFactorSgd.Address(extra) : IntPtr.Zero;
+                if (extras[d] is not null && extraData[d] == IntPtr.Zero)
                 {
                     return false;
                 }
             }
 
-            if (missing != 0 && missing != depth)
+            bool first = momentum && _firstStepPending.Remove(weight);
+            _kernel.Step(binding.WeightData, FusedFactorSgd.Address(gradient), binding.FactorData, momentum ? binding.BufferData : new IntPtr[depth], extraData, binding.Count, binding.IsDouble, first, hyper);
+
+            // Consumed: without a gradient the base optimizer leaves these factors alone.
+            for (int d = 0; d < depth; d++)
             {
-                return false; // partially loaded state: let the general path apply SGD's own rules
+                if (extras[d] is not null)
+                {
+                    binding.Factors[d].grad = null;
+                }
             }
 
-            first = missing == depth;
+            return true;
+        }
+        finally
+        {
+            for (int d = 0; d < depth; d++)
+            {
+                extras[d]?.Dispose();
+                extras[d] = null;
+            }
+        }
+    }
+
+    private Tensor? MomentumBuffer(Parameter factor) => ((State)_state[factor.Handle]).momentum_buffer;
+
+    // The slow path: every check, once per weight (again only after a .to(), re-factorization or state load).
+    private FusedWeightBinding? Bind(FactorizedWeight weight, bool momentum)
+    {
+        using var scope = NewDisposeScope();
+        var layerWeight = weight.Weight;
+        using var gradient = layerWeight.grad;
+        int depth = weight.Depth;
+        var factors = new Parameter[depth];
+        for (int d = 0; d < depth; d++)
+        {
+            factors[d] = weight.Factor(d);
+        }
+
+        if (gradient is null || !FusedFactorSgd.Supports(layerWeight, gradient, factors))
+        {
+            return null;
+        }
+
+        var buffers = new Tensor?[depth];
+        if (momentum)
+        {
+            int missing = 0;
+            for (int d = 0; d < depth; d++)
+            {
+                var buffer = MomentumBuffer(factors[d]);
+                if (buffer is null)
+                {
+                    missing++;
+                }
+                else if (!buffer.is_contiguous() || buffer.dtype != layerWeight.dtype || buffer.device_type != DeviceType.CPU)
+                {
+                    return null;
+                }
+            }
+
+            if (missing != 0 && missing != depth)
+            {
+                return null; // partially loaded state: let the general path apply SGD's own rules
+            }
+
             for (int d = 0; d < depth; d++)
             {
                 var state = (State)_state[factors[d].Handle];
-                if (first)
+                if (missing == depth)
                 {
+                    // SGD's first step sets the buffer to the gradient; the kernel does that when told it is the first.
                     state.momentum_buffer = zeros_like(factors[d]).DetachFromDisposeScope();
                 }
 
                 buffers[d] = state.momentum_buffer;
             }
-        }
 
-        var extras = new Tensor?[depth];
-        for (int d = 0; d < depth; d++)
-        {
-            var extra = factors[d].grad;
-            if (extra is not null && !(extra.is_contiguous() && extra.dtype == layerWeight.dtype))
+            if (missing == depth)
             {
-                return false;
-            }
-
-            extras[d] = extra;
-        }
-
-        _kernel.Step(layerWeight, gradient, factors, buffers, extras, first, hyper);
-
-        // Consumed: without a gradient the base optimizer leaves these factors alone.
-        for (int d = 0; d < depth; d++)
-        {
-            if (extras[d] is not null)
-            {
-                ((Parameter)factors[d]).grad = null;
+                _firstStepPending.Add(weight);
             }
         }
 
-        return true;
+        return new FusedWeightBinding(layerWeight, factors, buffers);
     }
 
     private void SetFactorGroupWeightDecay(int group, double weightDecay) =>

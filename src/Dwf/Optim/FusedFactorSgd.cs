@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Threading.Tasks;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -78,19 +79,39 @@ internal sealed unsafe class FusedFactorSgd
     /// </summary>
     public void Step(Tensor weight, Tensor gradient, ReadOnlySpan<Tensor> factors, ReadOnlySpan<Tensor> buffers, ReadOnlySpan<Tensor?> extraGradients, bool firstStep, SgdHyperparameters hyper)
     {
+        Span<IntPtr> factorData = stackalloc IntPtr[factors.Length];
+        Span<IntPtr> bufferData = stackalloc IntPtr[factors.Length];
+        Span<IntPtr> extraData = stackalloc IntPtr[factors.Length];
+        for (int d = 0; d < factors.Length; d++)
+        {
+            factorData[d] = Address(factors[d]);
+            bufferData[d] = hyper.Momentum != 0 ? Address(buffers[d]) : IntPtr.Zero;
+            var extra = extraGradients.IsEmpty ? null : extraGradients[d];
+            extraData[d] = extra is null ? IntPtr.Zero : Address(extra);
+        }
+
+        Step(Address(weight), Address(gradient), factorData, bufferData, extraData, weight.numel(), weight.dtype == ScalarType.Float64, firstStep, hyper);
+    }
+
+    /// <summary>
+    /// The same, on raw addresses of contiguous CPU memory (the caller has checked shapes and dtypes):
+    /// lets the optimizer keep the factors' and buffers' addresses between steps instead of asking
+    /// TorchSharp for them, which costs several native calls each.
+    /// </summary>
+    public void Step(IntPtr weight, IntPtr gradient, ReadOnlySpan<IntPtr> factors, ReadOnlySpan<IntPtr> buffers, ReadOnlySpan<IntPtr> extraGradients, long count, bool isDouble, bool firstStep, SgdHyperparameters hyper)
+    {
         _depth = factors.Length;
-        _count = weight.numel();
-        _isDouble = weight.dtype == ScalarType.Float64;
-        _weight = Address(weight);
-        _gradient = Address(gradient);
+        _count = count;
+        _isDouble = isDouble;
+        _weight = weight;
+        _gradient = gradient;
         _hasExtraGradients = false;
         for (int d = 0; d < _depth; d++)
         {
-            _factors[d] = Address(factors[d]);
-            _buffers[d] = hyper.Momentum != 0 ? Address(buffers[d]) : IntPtr.Zero;
-            var extra = extraGradients.IsEmpty ? null : extraGradients[d];
-            _extraGradients[d] = extra is null ? IntPtr.Zero : Address(extra);
-            _hasExtraGradients |= extra is not null;
+            _factors[d] = factors[d];
+            _buffers[d] = buffers[d];
+            _extraGradients[d] = extraGradients[d];
+            _hasExtraGradients |= extraGradients[d] != IntPtr.Zero;
         }
 
         _firstStep = firstStep;
@@ -107,7 +128,18 @@ internal sealed unsafe class FusedFactorSgd
         }
     }
 
-    private static IntPtr Address(Tensor tensor)
+    /// <summary>
+    /// Weights whose product falls below this are set to exact zero together with their factors:
+    /// 1e6 × the smallest normal number (1.2e-32 in float32, 2.2e-302 in float64). Such a weight is dead
+    /// by any measure (the collapse threshold is 1.19e-7), and without the flush, products that keep
+    /// shrinking become subnormal, where x86 arithmetic is many times slower.
+    /// </summary>
+    public static T FlushThreshold<T>()
+        where T : unmanaged, INumber<T> =>
+        typeof(T) == typeof(float) ? T.CreateChecked(1.17549435e-38f * 1e6f) : T.CreateChecked(2.2250738585072014e-308 * 1e6);
+
+    /// <summary>Address of a contiguous CPU tensor's data (TorchSharp validates contiguity and device).</summary>
+    public static IntPtr Address(Tensor tensor)
     {
         fixed (byte* pointer = tensor.bytes)
         {
@@ -129,6 +161,9 @@ internal sealed unsafe class FusedFactorSgd
         }
     }
 
+    // Optimized at the first call: the kernel runs a few thousand times per epoch, and tiered compilation
+    // would otherwise time its first steps in unoptimized code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Run<T>(long start, long end)
         where T : unmanaged, INumber<T>
     {
@@ -154,10 +189,18 @@ internal sealed unsafe class FusedFactorSgd
         bool first = _firstStep;
         bool nesterov = h.Nesterov;
         bool hasExtras = _hasExtraGradients;
+        T tiny = FlushThreshold<T>();
 
         long i = start;
         int width = Vector<T>.Count;
-        if (Vector.IsHardwareAccelerated && end - start >= width)
+        if (depth <= 4 && !hasExtras)
+        {
+            // The common depths in registers (extra gradients, rare, take the general loop below).
+            var constants = new FusedFactorSgdUnrolled.Constants<T>(lr, momentum, keep, decay, useMomentum, first, nesterov, tiny);
+            i = FusedFactorSgdUnrolled.Run(depth, start, end, weight, gradient, factors, buffers, extras, constants);
+        }
+
+        if (Vector.IsHardwareAccelerated && end - i >= width)
         {
             Vector<T>* w = stackalloc Vector<T>[depth];
             Vector<T>* suffix = stackalloc Vector<T>[depth];
@@ -165,6 +208,7 @@ internal sealed unsafe class FusedFactorSgd
             var vMomentum = new Vector<T>(momentum);
             var vKeep = new Vector<T>(keep);
             var vDecay = new Vector<T>(decay);
+            var vTiny = new Vector<T>(tiny);
             for (; i <= end - width; i += width)
             {
                 var g = *(Vector<T>*)(gradient + i);
@@ -203,7 +247,16 @@ internal sealed unsafe class FusedFactorSgd
                     product *= updated;
                 }
 
-                *(Vector<T>*)(weight + i) = product;
+                var alive = Vector.GreaterThanOrEqual(Vector.Abs(product), vTiny);
+                if (!Vector.EqualsAll(alive, Vector<T>.AllBitsSet))
+                {
+                    for (int d = 0; d < depth; d++)
+                    {
+                        *(Vector<T>*)(factors[d] + i) = Vector.ConditionalSelect(alive, *(Vector<T>*)(factors[d] + i), Vector<T>.Zero);
+                    }
+                }
+
+                *(Vector<T>*)(weight + i) = Vector.ConditionalSelect(alive, product, Vector<T>.Zero);
             }
         }
 
@@ -246,6 +299,15 @@ internal sealed unsafe class FusedFactorSgd
                 T updated = scalarW[d] + lr * update;
                 factors[d][i] = updated;
                 product *= updated;
+            }
+
+            if (T.Abs(product) < tiny)
+            {
+                product = T.Zero;
+                for (int d = 0; d < depth; d++)
+                {
+                    factors[d][i] = T.Zero;
+                }
             }
 
             weight[i] = product;
