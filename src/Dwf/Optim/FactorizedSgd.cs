@@ -81,7 +81,11 @@ public sealed class FactorizedSgd : SGD
         }
 
         // The dense group, and the factors of weights that took the general path (fused factors have no gradient).
-        base.step();
+        if (_generalPath.Count > 0 || !(UseFusedKernel && TryFusedDenseStep()))
+        {
+            base.step();
+        }
+
         foreach (var weight in _generalPath)
         {
             ProductRule.Rematerialize(weight);
@@ -157,6 +161,47 @@ public sealed class FactorizedSgd : SGD
                 extras[d] = null;
             }
         }
+    }
+
+    // The dense group (last) in one pass per parameter; false (nothing changed) if any parameter needs the base optimizer.
+    private bool TryFusedDenseStep()
+    {
+        var group = (ParamGroup)_parameter_groups[^1];
+        var options = group.Options;
+        var hyper = new SgdHyperparameters(options.LearningRate!.Value, options.momentum!.Value, options.dampening!.Value, options.weight_decay!.Value, options.nesterov!.Value, options.maximize!.Value);
+        bool momentum = hyper.Momentum != 0;
+        using var scope = NewDisposeScope();
+        var gradients = new List<(Parameter Parameter, Tensor Gradient, State State)>();
+        foreach (var parameter in group.Parameters)
+        {
+            var gradient = parameter.grad;
+            if (gradient is null)
+            {
+                continue; // SGD skips parameters without a gradient
+            }
+
+            var state = (State)_state[parameter.Handle];
+            if (!FusedDenseSgd.Supports(parameter, gradient, momentum ? state.momentum_buffer : null))
+            {
+                return false;
+            }
+
+            gradients.Add((parameter, gradient, state));
+        }
+
+        using var noGrad = no_grad();
+        foreach (var (parameter, gradient, state) in gradients)
+        {
+            bool first = momentum && state.momentum_buffer is null;
+            if (first)
+            {
+                state.momentum_buffer = zeros_like(parameter).DetachFromDisposeScope();
+            }
+
+            FusedDenseSgd.Step(parameter, gradient, momentum ? state.momentum_buffer : null, first, hyper);
+        }
+
+        return true;
     }
 
     private Tensor? MomentumBuffer(Parameter factor) => ((State)_state[factor.Handle]).momentum_buffer;

@@ -247,16 +247,13 @@ internal sealed unsafe class FusedFactorSgd
                     product *= updated;
                 }
 
-                var alive = Vector.GreaterThanOrEqual(Vector.Abs(product), vTiny);
-                if (!Vector.EqualsAll(alive, Vector<T>.AllBitsSet))
+                var dead = Vector.LessThan(Vector.Abs(product), vTiny); // false for NaN: a blow-up must stay visible
+                for (int d = 0; d < depth; d++)
                 {
-                    for (int d = 0; d < depth; d++)
-                    {
-                        *(Vector<T>*)(factors[d] + i) = Vector.ConditionalSelect(alive, *(Vector<T>*)(factors[d] + i), Vector<T>.Zero);
-                    }
+                    *(Vector<T>*)(factors[d] + i) = Vector.ConditionalSelect(dead, Vector<T>.Zero, *(Vector<T>*)(factors[d] + i));
                 }
 
-                *(Vector<T>*)(weight + i) = Vector.ConditionalSelect(alive, product, Vector<T>.Zero);
+                *(Vector<T>*)(weight + i) = Vector.ConditionalSelect(dead, Vector<T>.Zero, product);
             }
         }
 

@@ -69,10 +69,10 @@ internal static unsafe class FusedFactorSgdUnrolled
             var n0 = Update(w0, g * w1, e0, b0, i, c);
             var n1 = Update(w1, g * w0, e1, b1, i, c);
             var product = n0 * n1;
-            var alive = Vector.GreaterThanOrEqual(Vector.Abs(product), c.Tiny);
-            *(Vector<T>*)(f0 + i) = Vector.ConditionalSelect(alive, n0, Vector<T>.Zero);
-            *(Vector<T>*)(f1 + i) = Vector.ConditionalSelect(alive, n1, Vector<T>.Zero);
-            *(Vector<T>*)(weight + i) = Vector.ConditionalSelect(alive, product, Vector<T>.Zero);
+            var dead = Vector.LessThan(Vector.Abs(product), c.Tiny); // false for NaN: a blow-up must stay visible
+            *(Vector<T>*)(f0 + i) = Vector.ConditionalSelect(dead, Vector<T>.Zero, n0);
+            *(Vector<T>*)(f1 + i) = Vector.ConditionalSelect(dead, Vector<T>.Zero, n1);
+            *(Vector<T>*)(weight + i) = Vector.ConditionalSelect(dead, Vector<T>.Zero, product);
         }
 
         return i;
@@ -97,11 +97,11 @@ internal static unsafe class FusedFactorSgdUnrolled
             var n1 = Update(w1, g0 * w2, e1, b1, i, c);
             var n2 = Update(w2, g0 * w1, e2, b2, i, c);
             var product = n0 * n1 * n2;
-            var alive = Vector.GreaterThanOrEqual(Vector.Abs(product), c.Tiny);
-            *(Vector<T>*)(f0 + i) = Vector.ConditionalSelect(alive, n0, Vector<T>.Zero);
-            *(Vector<T>*)(f1 + i) = Vector.ConditionalSelect(alive, n1, Vector<T>.Zero);
-            *(Vector<T>*)(f2 + i) = Vector.ConditionalSelect(alive, n2, Vector<T>.Zero);
-            *(Vector<T>*)(weight + i) = Vector.ConditionalSelect(alive, product, Vector<T>.Zero);
+            var dead = Vector.LessThan(Vector.Abs(product), c.Tiny); // false for NaN: a blow-up must stay visible
+            *(Vector<T>*)(f0 + i) = Vector.ConditionalSelect(dead, Vector<T>.Zero, n0);
+            *(Vector<T>*)(f1 + i) = Vector.ConditionalSelect(dead, Vector<T>.Zero, n1);
+            *(Vector<T>*)(f2 + i) = Vector.ConditionalSelect(dead, Vector<T>.Zero, n2);
+            *(Vector<T>*)(weight + i) = Vector.ConditionalSelect(dead, Vector<T>.Zero, product);
         }
 
         return i;
@@ -129,12 +129,12 @@ internal static unsafe class FusedFactorSgdUnrolled
             var n2 = Update(w2, p01 * w3, e2, b2, i, c);
             var n3 = Update(w3, p01 * w2, e3, b3, i, c);
             var product = n0 * n1 * (n2 * n3);
-            var alive = Vector.GreaterThanOrEqual(Vector.Abs(product), c.Tiny);
-            *(Vector<T>*)(f0 + i) = Vector.ConditionalSelect(alive, n0, Vector<T>.Zero);
-            *(Vector<T>*)(f1 + i) = Vector.ConditionalSelect(alive, n1, Vector<T>.Zero);
-            *(Vector<T>*)(f2 + i) = Vector.ConditionalSelect(alive, n2, Vector<T>.Zero);
-            *(Vector<T>*)(f3 + i) = Vector.ConditionalSelect(alive, n3, Vector<T>.Zero);
-            *(Vector<T>*)(weight + i) = Vector.ConditionalSelect(alive, product, Vector<T>.Zero);
+            var dead = Vector.LessThan(Vector.Abs(product), c.Tiny); // false for NaN: a blow-up must stay visible
+            *(Vector<T>*)(f0 + i) = Vector.ConditionalSelect(dead, Vector<T>.Zero, n0);
+            *(Vector<T>*)(f1 + i) = Vector.ConditionalSelect(dead, Vector<T>.Zero, n1);
+            *(Vector<T>*)(f2 + i) = Vector.ConditionalSelect(dead, Vector<T>.Zero, n2);
+            *(Vector<T>*)(f3 + i) = Vector.ConditionalSelect(dead, Vector<T>.Zero, n3);
+            *(Vector<T>*)(weight + i) = Vector.ConditionalSelect(dead, Vector<T>.Zero, product);
         }
 
         return i;
