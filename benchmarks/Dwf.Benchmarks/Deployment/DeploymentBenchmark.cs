@@ -53,6 +53,18 @@ internal static class DeploymentBenchmark
                 Console.WriteLine($"{name} at CR {ratio:F1} (magnitude pruning, no fine-tuning): test acc {accuracy:P2}");
                 rows.AddRange(Measure(name, model, ratio, accuracy, test, flatten, s));
             }
+
+            foreach (var (_, path) in s.Collapsed.Where(c => c.Model == name))
+            {
+                // A model collapsed after DWF training: the compression it reached by itself, at its own accuracy.
+                var model = Create(name);
+                StateDictFile.Load(model, path);
+                model.eval();
+                double ratio = Experiments.Sparsity.Measure(model, Experiments.Sparsity.Threshold).Global;
+                var (_, accuracy) = Evaluation.Evaluate(model, test, flatten: flatten);
+                Console.WriteLine($"{name} from {path} (DWF, collapsed) at CR {ratio:F1}: test acc {accuracy:P2}");
+                rows.AddRange(Measure($"{name} (DWF)", model, ratio, accuracy, test, flatten, s));
+            }
         }
 
         return rows;

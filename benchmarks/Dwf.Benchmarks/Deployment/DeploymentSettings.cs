@@ -13,4 +13,8 @@ internal sealed record DeploymentSettings(
     string OutputDirectory,
     string WorkDirectory,
     string? DataDirectory,
-    int TorchThreads);
+    int TorchThreads)
+{
+    /// <summary>Collapsed models trained with DWF (net name, state-dict file), measured besides the magnitude-pruned ones.</summary>
+    public IReadOnlyList<(string Model, string Path)> Collapsed { get; init; } = System.Array.Empty<(string, string)>();
+}

