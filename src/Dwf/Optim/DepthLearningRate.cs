@@ -14,8 +14,9 @@ namespace Dwf;
 /// while large weights move faster as D grows, which limits how large a rate stays stable. No closed form
 /// is published; the multipliers come from the learning-rate × D × λ sweep on LeNet-300-100/MNIST
 /// (40 epochs, base rate 0.1, <c>docs/results/lr-sweep-40/table.md</c>, reasoning in
-/// <c>docs/learning-rate.md</c>): the factor rate with the best accuracy–compression trade-off was
-/// 0.8 at D = 2, 0.5 at D = 3 and 0.4 at D = 4 (0.8 diverged at D = 4), all well above the dense 0.1.
+/// <c>docs/learning-rate.md</c>): the factor rates 0.4 at D = 2, 0.5 at D = 3 and 0.4 at D = 4, all well
+/// above the dense 0.1; 0.8 compressed more at D = 2 in the sweep but diverged in the experiment grid
+/// (λ = 8e-4), and diverged at every λ at D = 4.
 /// </remarks>
 public static class DepthLearningRate
 {
@@ -24,7 +25,7 @@ public static class DepthLearningRate
     /// <summary>The measured default multipliers by depth, for a base rate of about 0.1 (deeper than 4: the value for 4).</summary>
     public static IReadOnlyDictionary<int, double> DefaultMultipliers { get; } = new Dictionary<int, double>
     {
-        [2] = 8.0,
+        [2] = 4.0,
         [3] = 5.0,
         [4] = 4.0,
     };
