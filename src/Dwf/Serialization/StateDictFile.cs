@@ -189,6 +189,32 @@ public static class StateDictFile
 
             throw;
         }
+
+        RemoveStaleTemporaries(directory, Path.GetFileName(fullPath));
+    }
+
+    /// <summary>How old a leftover temporary file must be before a later successful write removes it.</summary>
+    public static readonly TimeSpan StaleTemporaryAge = TimeSpan.FromMinutes(10);
+
+    // A writer killed mid-write (kill -9, power loss) leaves its temporary file behind: it is never read,
+    // and the next successful write of the same target removes it. The age guard keeps clear of another
+    // process that may be writing the same file right now.
+    private static void RemoveStaleTemporaries(string directory, string fileName)
+    {
+        foreach (var leftover in Directory.EnumerateFiles(directory, $".{fileName}.*.tmp"))
+        {
+            try
+            {
+                if (DateTime.UtcNow - File.GetLastWriteTimeUtc(leftover) > StaleTemporaryAge)
+                {
+                    File.Delete(leftover);
+                }
+            }
+            catch (IOException)
+            {
+                // Best effort: a file that cannot be removed now is removed by a later write.
+            }
+        }
     }
 
     internal static bool IsFactorKey(string key) =>
