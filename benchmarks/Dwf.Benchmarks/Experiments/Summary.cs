@@ -136,10 +136,14 @@ public static class Summary
         var c = CultureInfo.InvariantCulture;
         return spec.Method switch
         {
-            Method.Dwf => string.Create(c, $"λ = {spec.Lambda:G3}, lr = {spec.LearningRate:G3} × {DepthLearningRate.Multiplier(spec.Depth):G3}"),
-            Method.L1 => string.Create(c, $"λ = {spec.Lambda:G3}"),
-            Method.Dense => string.Create(c, $"weight decay {spec.Lambda:G3}"),
+            Method.Dwf => string.Create(c, $"λ = {Scientific(spec.Lambda)}, lr = {spec.LearningRate:G3} × {DepthLearningRate.Multiplier(spec.Depth):G3}"),
+            Method.L1 => string.Create(c, $"λ = {Scientific(spec.Lambda)}"),
+            Method.Dense => string.Create(c, $"weight decay {Scientific(spec.Lambda)}"),
             _ => string.Create(c, $"target CR {spec.TargetRatio:G4}"),
         };
     }
+
+    // "1e-5" rather than .NET's "1E-05": the notation of the rest of the docs.
+    private static string Scientific(double value) =>
+        value.ToString("G3", CultureInfo.InvariantCulture).Replace("E-0", "e-", StringComparison.Ordinal).Replace("E-", "e-", StringComparison.Ordinal);
 }
