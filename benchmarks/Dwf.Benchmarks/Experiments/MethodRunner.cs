@@ -58,7 +58,8 @@ public static class MethodRunner
             CheckpointPath = checkpoint,
             Resume = true,
         };
-        var observer = new EpochLogger(spec, context.Log);
+        // The trainer's per-epoch ratio reads the factorization, so the other methods measure their plain weights.
+        var observer = new EpochLogger(spec, context.Log, spec.Method == Method.Dwf ? null : model);
 
         switch (spec.Method)
         {
@@ -163,13 +164,15 @@ public static class MethodRunner
         return hash;
     }
 
-    private sealed class EpochLogger(RunSpec spec, Action<string> log) : ITrainingObserver
+    private sealed class EpochLogger(RunSpec spec, Action<string> log, nn.Module? plainModel) : ITrainingObserver
     {
         public void OnEpochEnd(EpochMetrics metrics)
         {
             if (metrics.Epoch == 1 || metrics.Epoch % 5 == 0 || metrics.Epoch == spec.Epochs)
             {
-                log(FormattableString.Invariant($"    epoch {metrics.Epoch}/{spec.Epochs}: loss {metrics.TrainLoss:F4}, test accuracy {metrics.TestAccuracy * 100:F2} %, CR {SparsityReport.FormatRatio(metrics.CompressionRatio)} (at 1e-3: {SparsityReport.FormatRatio(metrics.CompressionRatioAt1e3)}), {metrics.Seconds:F1} s"));
+                double ratio = plainModel is null ? metrics.CompressionRatio : Sparsity.Measure(plainModel, Sparsity.Threshold).Global;
+                double ratio1e3 = plainModel is null ? metrics.CompressionRatioAt1e3 : Sparsity.Measure(plainModel, 1e-3).Global;
+                log(FormattableString.Invariant($"    epoch {metrics.Epoch}/{spec.Epochs}: loss {metrics.TrainLoss:F4}, test accuracy {metrics.TestAccuracy * 100:F2} %, CR {SparsityReport.FormatRatio(ratio)} (at 1e-3: {SparsityReport.FormatRatio(ratio1e3)}), {metrics.Seconds:F1} s"));
             }
         }
 
