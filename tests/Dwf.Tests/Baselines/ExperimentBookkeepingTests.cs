@@ -70,6 +70,8 @@ public sealed class ExperimentBookkeepingTests : IDisposable
 
         Assert.Same(dwf, Summary.LargestRatioWithin(aggregated, 1).Single(s => s.Series == "DWF D=3").Best);
         Assert.Equal(400, Summary.LargestRatioWithin(aggregated, 5).Single(s => s.Series == "DWF D=3").Best!.MeanRatio, 9);
+        Assert.Equal(8e-4, Summary.BestAccuracyAtLeast(aggregated, 100).Single(s => s.Series == "DWF D=3").Best!.Spec.Lambda);
+        Assert.Null(Summary.BestAccuracyAtLeast(aggregated, 500).Single(s => s.Series == "DWF D=3").Best);
         Assert.Single(Summary.Diverged(results));
         Assert.Contains("Diverged runs", Summary.Markdown("t", aggregated, "cmd", "setup", Summary.Diverged(results)), StringComparison.Ordinal);
     }
