@@ -11,19 +11,19 @@ internal static class SummarizeVerb
     {
         var net = CommonOptions.Net();
         var dataset = CommonOptions.Dataset();
-        var directory = new Option<string>("--out") { Description = "Results directory holding runs.csv.", Required = true };
+        var directory = new Option<string?>("--out") { Description = "Results directory holding runs.csv (default: docs/results/<net>-<dataset>, where the experiments verb writes)." };
         var command = new Command("summarize", "Rebuild summary.md and accuracy-vs-compression.png from runs.csv.") { net, dataset, directory };
         command.SetAction(result => CommonOptions.Guard(() =>
         {
-            string output = result.GetValue(directory)!;
+            string netName = result.GetValue(net)!;
+            string datasetName = result.GetValue(dataset)!;
+            string output = result.GetValue(directory) ?? Path.Combine("docs", "results", $"{netName}-{datasetName}");
             string csv = Path.Combine(output, "runs.csv");
             if (!File.Exists(csv))
             {
                 throw new IOException($"{csv}: no results file; run the experiments verb first.");
             }
 
-            string netName = result.GetValue(net)!;
-            string datasetName = result.GetValue(dataset)!;
             var runner = new ExperimentRunner(netName, CommonOptions.Variant(datasetName), output, CommonOptions.DefaultWork(netName, datasetName), CommonOptions.DataOptions(null), CommonOptions.CommandLine("experiments", ("--net", netName), ("--dataset", datasetName)));
             runner.WriteOutputs(RunStore.Open(csv), null);
         }));
