@@ -87,17 +87,21 @@ public static class Summary
             .ToList();
     }
 
+    /// <summary>Fraction of a minimum compression ratio that still counts as reaching it (see <see cref="BestAccuracyAtLeast"/>).</summary>
+    public const double RatioTolerance = 0.99;
+
     /// <summary>
     /// For each series, the configuration with the highest mean accuracy among those whose mean compression
     /// ratio is at least <paramref name="minimumRatio"/>: the comparison at high compression, where the
-    /// paper claims DWF with D ≥ 3 beats every baseline.
+    /// paper claims DWF with D ≥ 3 beats every baseline. A ratio 1 % short of the minimum counts: pruning to a
+    /// target ratio keeps a whole number of weights, so a run aimed at CR 500 lands at 499.4 on LeNet-300-100.
     /// </summary>
     public static IReadOnlyList<(string Series, AggregatedRun? Best)> BestAccuracyAtLeast(IReadOnlyList<AggregatedRun> runs, double minimumRatio) =>
         runs
             .Where(r => r.Spec.Method != Method.Dense)
             .GroupBy(r => r.Series)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => (g.Key, g.Where(r => r.MeanRatio >= minimumRatio).OrderByDescending(r => r.MeanAccuracy).FirstOrDefault()))
+            .Select(g => (g.Key, g.Where(r => r.MeanRatio >= minimumRatio * RatioTolerance).OrderByDescending(r => r.MeanAccuracy).FirstOrDefault()))
             .ToList();
 
     /// <summary>The markdown summary: setup, dense reference, best ratios within 1 and 5 points, best accuracy at CR ≥ 100 and ≥ 500, every configuration.</summary>
@@ -128,6 +132,7 @@ public static class Summary
         foreach (var minimumRatio in new[] { 100.0, 500.0 })
         {
             md.AppendLine(c, $"## Highest accuracy at a compression ratio of at least {minimumRatio:G}").AppendLine();
+            md.AppendLine(c, $"(Ratios down to {minimumRatio * RatioTolerance:G} count: pruning to a target keeps a whole number of weights.)").AppendLine();
             md.AppendLine("| method | accuracy | CR | configuration | layers pruned away |").AppendLine("| --- | ---: | ---: | --- | --- |");
             foreach (var (series, best) in BestAccuracyAtLeast(runs, minimumRatio))
             {

@@ -58,6 +58,8 @@ public sealed class ExperimentBookkeepingTests : IDisposable
             Result(Method.Dwf, 8e-4, 1, 0.9500, 400),
             Result(Method.Dwf, 8e-4, 2, 0.9400, 400), // mean 94.5 %: within 5 points only
             Result(Method.Dwf, 1e-2, 1, double.NaN, double.NaN), // diverged: left out of the tables
+            Result(Method.Snip, 0, 1, 0.95, 99.5, depth: 1, target: 100), // a whole number of weights: 0.5 % short of its target
+            Result(Method.Snip, 0, 1, 0.97, 98, depth: 1, target: 98),
         };
 
         var aggregated = Summary.Aggregate(results);
@@ -72,6 +74,7 @@ public sealed class ExperimentBookkeepingTests : IDisposable
         Assert.Equal(400, Summary.LargestRatioWithin(aggregated, 5).Single(s => s.Series == "DWF D=3").Best!.MeanRatio, 9);
         Assert.Equal(8e-4, Summary.BestAccuracyAtLeast(aggregated, 100).Single(s => s.Series == "DWF D=3").Best!.Spec.Lambda);
         Assert.Null(Summary.BestAccuracyAtLeast(aggregated, 500).Single(s => s.Series == "DWF D=3").Best);
+        Assert.Equal(99.5, Summary.BestAccuracyAtLeast(aggregated, 100).Single(s => s.Series == "SNIP").Best!.MeanRatio, 9);
         Assert.Single(Summary.Diverged(results));
         Assert.Contains("Diverged runs", Summary.Markdown("t", aggregated, "cmd", "setup", Summary.Diverged(results)), StringComparison.Ordinal);
     }
