@@ -117,38 +117,31 @@ public static class Summary
         md.AppendLine("Compression ratio (CR) = prunable weights / non-zero weights, counting |W| < 1.19e-7 as zero after collapse or pruning. Ratios are geometric means over seeds; ± is half the range of accuracy over seeds.").AppendLine();
         foreach (var points in new[] { 1.0, 5.0 })
         {
-            md.AppendLine(c, $"## Largest compression ratio within {points:G} accuracy point{(points == 1 ? string.Empty : "s")} of dense").AppendLine();
-            md.AppendLine("| method | CR | accuracy | configuration | layers pruned away |").AppendLine("| --- | ---: | ---: | --- | --- |");
-            foreach (var (series, best) in LargestRatioWithin(runs, points))
-            {
-                md.AppendLine(best is null
-                    ? $"| {series} | — | — | no configuration within {points.ToString("G", c)} point(s) | |"
-                    : string.Create(c, $"| {series} | {SparsityReport.FormatRatio(best.MeanRatio)} | {best.MeanAccuracy * 100:F2} ± {best.AccuracySpread * 100:F2} % | {Describe(best.Spec)} | {(best.CollapsedLayers.Count == 0 ? "none" : string.Join(", ", best.CollapsedLayers))} |"));
-            }
-
-            md.AppendLine();
+            AppendBestPerMethod(
+                md,
+                string.Create(c, $"Largest compression ratio within {points:G} accuracy point{(points == 1 ? string.Empty : "s")} of dense"),
+                note: null,
+                LargestRatioWithin(runs, points),
+                ratioFirst: true,
+                string.Create(c, $"no configuration within {points:G} point(s)"));
         }
 
         foreach (var minimumRatio in new[] { 100.0, 500.0 })
         {
-            md.AppendLine(c, $"## Highest accuracy at a compression ratio of at least {minimumRatio:G}").AppendLine();
-            md.AppendLine(c, $"(Ratios down to {minimumRatio * RatioTolerance:G} count: pruning to a target keeps a whole number of weights.)").AppendLine();
-            md.AppendLine("| method | accuracy | CR | configuration | layers pruned away |").AppendLine("| --- | ---: | ---: | --- | --- |");
-            foreach (var (series, best) in BestAccuracyAtLeast(runs, minimumRatio))
-            {
-                md.AppendLine(best is null
-                    ? $"| {series} | — | — | no configuration reached CR {minimumRatio.ToString("G", c)} | |"
-                    : string.Create(c, $"| {series} | {best.MeanAccuracy * 100:F2} ± {best.AccuracySpread * 100:F2} % | {SparsityReport.FormatRatio(best.MeanRatio)} | {Describe(best.Spec)} | {(best.CollapsedLayers.Count == 0 ? "none" : string.Join(", ", best.CollapsedLayers))} |"));
-            }
-
-            md.AppendLine();
+            AppendBestPerMethod(
+                md,
+                string.Create(c, $"Highest accuracy at a compression ratio of at least {minimumRatio:G}"),
+                string.Create(c, $"(Ratios down to {minimumRatio * RatioTolerance:G} count: pruning to a target keeps a whole number of weights.)"),
+                BestAccuracyAtLeast(runs, minimumRatio),
+                ratioFirst: false,
+                string.Create(c, $"no configuration reached CR {minimumRatio:G}"));
         }
 
         md.AppendLine("## All configurations").AppendLine();
         md.AppendLine("| series | configuration | seeds | accuracy | CR (geo. mean) | CR range | layers pruned away |").AppendLine("| --- | --- | ---: | ---: | ---: | --- | --- |");
         foreach (var r in runs)
         {
-            md.AppendLine(string.Create(c, $"| {r.Series} | {Describe(r.Spec)} | {r.Seeds} | {r.MeanAccuracy * 100:F2} ± {r.AccuracySpread * 100:F2} % | {SparsityReport.FormatRatio(r.MeanRatio)} | {SparsityReport.FormatRatio(r.MinRatio)}–{SparsityReport.FormatRatio(r.MaxRatio)} | {(r.CollapsedLayers.Count == 0 ? "none" : string.Join(", ", r.CollapsedLayers))} |"));
+            md.AppendLine(string.Create(c, $"| {r.Series} | {Describe(r.Spec)} | {r.Seeds} | {Accuracy(r)} | {SparsityReport.FormatRatio(r.MeanRatio)} | {SparsityReport.FormatRatio(r.MinRatio)}–{SparsityReport.FormatRatio(r.MaxRatio)} | {PrunedAway(r)} |"));
         }
 
         if (diverged is { Count: > 0 })
@@ -162,6 +155,39 @@ public static class Summary
 
         return md.ToString();
     }
+
+    // One table with a row per method: its best configuration by some criterion, or why it has none.
+    private static void AppendBestPerMethod(StringBuilder md, string heading, string? note, IReadOnlyList<(string Series, AggregatedRun? Best)> rows, bool ratioFirst, string missing)
+    {
+        md.AppendLine($"## {heading}").AppendLine();
+        if (note is not null)
+        {
+            md.AppendLine(note).AppendLine();
+        }
+
+        md.AppendLine(ratioFirst ? "| method | CR | accuracy | configuration | layers pruned away |" : "| method | accuracy | CR | configuration | layers pruned away |")
+            .AppendLine("| --- | ---: | ---: | --- | --- |");
+        foreach (var (series, best) in rows)
+        {
+            if (best is null)
+            {
+                md.AppendLine($"| {series} | — | — | {missing} | |");
+                continue;
+            }
+
+            string ratio = SparsityReport.FormatRatio(best.MeanRatio);
+            string first = ratioFirst ? ratio : Accuracy(best);
+            string second = ratioFirst ? Accuracy(best) : ratio;
+            md.AppendLine($"| {series} | {first} | {second} | {Describe(best.Spec)} | {PrunedAway(best)} |");
+        }
+
+        md.AppendLine();
+    }
+
+    private static string Accuracy(AggregatedRun run) =>
+        string.Create(CultureInfo.InvariantCulture, $"{run.MeanAccuracy * 100:F2} ± {run.AccuracySpread * 100:F2} %");
+
+    private static string PrunedAway(AggregatedRun run) => run.CollapsedLayers.Count == 0 ? "none" : string.Join(", ", run.CollapsedLayers);
 
     private static string Describe(RunSpec spec)
     {
