@@ -61,6 +61,9 @@ internal static class CommonOptions
 
     public static string DefaultWork(string net, string dataset) => Path.Combine("artifacts", "experiments", $"{net}-{dataset}");
 
+    /// <summary>Where the experiments verb writes a pair's results, and where summarize reads them.</summary>
+    public static string DefaultResults(string net, string dataset) => Path.Combine("docs", "results", $"{net}-{dataset}");
+
     /// <summary>Parses "a,b,c" into numbers, with an error that names the option.</summary>
     public static double[] ParseList(string? text, string option, double[] fallback)
     {

@@ -82,7 +82,7 @@ internal static class ExperimentsVerb
                 throw new ArgumentException("Depths must be ≥ 2, λ ≥ 0 and target ratios ≥ 1.");
             }
 
-            string output = result.GetValue(outDirectory) ?? (quick ? Path.Combine("artifacts", "quick", $"{netName}-{datasetName}") : Path.Combine("docs", "results", $"{netName}-{datasetName}"));
+            string output = result.GetValue(outDirectory) ?? (quick ? Path.Combine("artifacts", "quick", $"{netName}-{datasetName}") : CommonOptions.DefaultResults(netName, datasetName));
             string work = result.GetValue(workDirectory) ?? CommonOptions.DefaultWork(netName, datasetName);
             string commandLine = CommonOptions.CommandLine("experiments", ("--net", netName), ("--dataset", datasetName), ("--profile", quick ? "quick" : "full"),
                 ("--epochs", result.GetValue(epochs)), ("--lr", result.GetValue(learningRate)), ("--dwf-lr", result.GetValue(dwfLearningRate)), ("--seeds", result.GetValue(seeds)), ("--lambdas", result.GetValue(lambdas)), ("--depths", result.GetValue(depths)), ("--targets", result.GetValue(targets)), ("--methods", result.GetValue(methods)));

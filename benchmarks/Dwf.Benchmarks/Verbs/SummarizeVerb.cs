@@ -17,7 +17,7 @@ internal static class SummarizeVerb
         {
             string netName = result.GetValue(net)!;
             string datasetName = result.GetValue(dataset)!;
-            string output = result.GetValue(directory) ?? Path.Combine("docs", "results", $"{netName}-{datasetName}");
+            string output = result.GetValue(directory) ?? CommonOptions.DefaultResults(netName, datasetName);
             string csv = Path.Combine(output, "runs.csv");
             if (!File.Exists(csv))
             {
