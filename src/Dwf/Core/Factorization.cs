@@ -5,6 +5,7 @@ using System.Linq;
 using System.Runtime.CompilerServices;
 using Dwf.Core;
 using Dwf.Initialization;
+using Dwf.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
@@ -74,6 +75,7 @@ public sealed class Factorization
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(plan);
+        NativeNumerics.EnsureChecked();
         lock (Registry)
         {
             if (Registry.TryGetValue(module, out var existing))

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using Dwf.Numerics;
 using static TorchSharp.torch;
 
 namespace Dwf.Deployment;
@@ -9,6 +10,7 @@ internal static class ChainVerification
 {
     public static void Verify(nn.Module<Tensor, Tensor> module, LayerChain chain, CompactionOptions options)
     {
+        NativeNumerics.EnsureChecked();
         var reference = module.parameters().FirstOrDefault()
             ?? throw new InvalidOperationException($"{module.GetType().Name} has no parameters; there is nothing to compact.");
         bool wasTraining = module.training;

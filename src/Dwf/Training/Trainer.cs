@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using Dwf.Data;
+using Dwf.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -43,6 +44,7 @@ public sealed class Trainer
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _hooks = hooks ?? new TrainingHooks();
         _options.Validate();
+        NativeNumerics.EnsureChecked();
     }
 
     /// <summary>The optimizer of the last <see cref="Fit"/> call.</summary>
