@@ -17,6 +17,7 @@ public static class Program
         root.Add(MemoryVerb.Create());
         root.Add(ConvertVerb.Create());
         root.Add(DeploymentVerb.Create());
+        root.Add(NumericsVerb.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -3,6 +3,7 @@ using System.IO;
 using System.Runtime.InteropServices;
 using System.Threading;
 using Dwf.Data;
+using Dwf.Numerics;
 using Dwf.Samples.Mnist.Cli;
 using Dwf.Samples.Mnist.Running;
 using Dwf.Training;
@@ -51,7 +52,7 @@ internal static class Program
         {
             return Fail("interrupted; the checkpoint in the output folder keeps the progress: run the same command with --resume to continue", ExitCodes.Interrupted);
         }
-        catch (Exception error) when (error is DatasetUnavailableException or DatasetFormatException or TrainingDivergedException or InvalidDataException)
+        catch (Exception error) when (error is DatasetUnavailableException or DatasetFormatException or TrainingDivergedException or InvalidDataException or NativeNumericsException)
         {
             return Fail(error.Message, ExitCodes.Failure);
         }

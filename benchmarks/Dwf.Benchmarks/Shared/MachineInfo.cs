@@ -1,7 +1,7 @@
 using System;
 using System.IO;
-using System.Linq;
 using System.Runtime.InteropServices;
+using Dwf.Numerics;
 using static TorchSharp.torch;
 
 namespace Dwf.Benchmarks.Shared;
@@ -11,18 +11,10 @@ internal static class MachineInfo
 {
     public static string Describe()
     {
-        string cpu = "unknown CPU";
-        try
-        {
-            cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? cpu;
-        }
-        catch (IOException)
-        {
-            // Not Linux: keep "unknown CPU".
-        }
-
-        return $"{cpu}, {Environment.ProcessorCount} logical cores, TorchSharp default intra-op threads {get_num_threads()}, " +
-            $"{RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription.Trim()}, SIMD width {System.Numerics.Vector<float>.Count} floats; {LoadAverage()}";
+        // The verdict names the CPU and says whether oneDNN ran as shipped or was switched off (wrong float32 convolutions).
+        var numerics = NativeNumerics.EnsureChecked();
+        return $"{numerics.Cpu}, {Environment.ProcessorCount} logical cores, TorchSharp default intra-op threads {get_num_threads()}, " +
+            $"{RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription.Trim()}, SIMD width {System.Numerics.Vector<float>.Count} floats; {LoadAverage()}; {numerics.Describe()}";
     }
 
     /// <summary>The 1/5/15-minute load averages when the file is written: the machine is shared, and timings depend on it.</summary>

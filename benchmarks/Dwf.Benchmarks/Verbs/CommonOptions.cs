@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using Dwf.Benchmarks.Experiments;
 using Dwf.Data;
+using Dwf.Numerics;
 
 namespace Dwf.Benchmarks.Verbs;
 
@@ -84,6 +85,17 @@ internal static class CommonOptions
         }
     }
 
+    /// <summary>
+    /// Runs the native-numerics self-check before a verb touches a convolution and prints its verdict (CPU, oneDNN as
+    /// shipped or switched off), so that every log says which path the numbers took.
+    /// </summary>
+    public static NumericsVerdict CheckNumerics()
+    {
+        var verdict = NativeNumerics.EnsureChecked();
+        Console.WriteLine(verdict.Describe());
+        return verdict;
+    }
+
     /// <summary>Runs a verb body, turning expected errors into one-line messages and exit code 1.</summary>
     public static int Guard(Action body)
     {
@@ -92,7 +104,7 @@ internal static class CommonOptions
             body();
             return 0;
         }
-        catch (Exception error) when (error is ArgumentException or InvalidOperationException or IOException or InvalidDataException)
+        catch (Exception error) when (error is ArgumentException or InvalidOperationException or IOException or InvalidDataException or NativeNumericsException)
         {
             Console.Error.WriteLine($"error: {error.Message}");
             return 1;

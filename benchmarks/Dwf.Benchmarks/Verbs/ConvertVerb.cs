@@ -35,6 +35,7 @@ internal static class ConvertVerb
         };
         command.SetAction(result =>
         {
+            CommonOptions.CheckNumerics();
             var settings = new ConversionSettings(
                 result.GetValue(denseEpochs), result.GetValue(fineTuneEpochs), result.GetValue(denseLr), result.GetValue(lr),
                 result.GetValue(lambda), result.GetValue(depth), result.GetValue(seed), result.GetValue(output)!, result.GetValue(work)!, result.GetValue(dataDir),

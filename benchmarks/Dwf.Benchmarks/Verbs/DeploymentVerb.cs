@@ -33,6 +33,7 @@ internal static class DeploymentVerb
         };
         command.SetAction(result =>
         {
+            CommonOptions.CheckNumerics();
             var settings = new DeploymentSettings(
                 Split(result.GetValue(models)!), Split(result.GetValue(ratios)!).Select(Format.ParseDouble).ToArray(),
                 Split(result.GetValue(batches)!).Select(int.Parse).ToArray(), result.GetValue(rounds), result.GetValue(epochs), result.GetValue(seed),

@@ -36,6 +36,7 @@ internal static class ExperimentsVerb
         };
         command.SetAction(result => CommonOptions.Guard(() =>
         {
+            CommonOptions.CheckNumerics();
             TorchSharp.torch.set_num_threads(Math.Max(1, result.GetValue(threads)));
             string netName = result.GetValue(net)!;
             string datasetName = result.GetValue(dataset)!;

@@ -35,6 +35,7 @@ internal static class LrSweepVerb
         };
         command.SetAction(result => CommonOptions.Guard(() =>
         {
+            CommonOptions.CheckNumerics();
             TorchSharp.torch.set_num_threads(Math.Max(1, result.GetValue(threads)));
             string netName = result.GetValue(net)!;
             string datasetName = result.GetValue(dataset)!;

@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using Dwf.Benchmarks.Performance;
+using Dwf.Benchmarks.Shared;
 using Dwf.Samples.Models;
 using Dwf.Serialization;
 using static TorchSharp.torch;
@@ -27,6 +28,7 @@ internal static class MemoryVerb
         var command = new Command("memory", "Leak check: resident memory over many factorized training steps.") { steps, batch, every, outDirectory };
         command.SetAction(result => CommonOptions.Guard(() =>
         {
+            CommonOptions.CheckNumerics();
             int total = result.GetValue(steps), interval = result.GetValue(every);
             StepVariants.CurrentBatchSize = result.GetValue(batch);
             var samples = new List<(int Step, long Rss)>();
@@ -55,6 +57,7 @@ internal static class MemoryVerb
             var md = new StringBuilder()
                 .AppendLine("# Memory over long factorized training (leak check)").AppendLine()
                 .AppendLine("```bash").AppendLine(commandLine).AppendLine("```").AppendLine()
+                .AppendLine(CultureInfo.InvariantCulture, $"Machine: {MachineInfo.Describe()}").AppendLine()
                 .AppendLine(CultureInfo.InvariantCulture, $"Generated LeNet-300-100, D = {depth}, SGD momentum 0.9, batch {result.GetValue(batch)}, {total} steps; resident set size after a full GC every {interval} steps.").AppendLine()
                 .AppendLine(CultureInfo.InvariantCulture, $"- before the model: {before / 1e6:F1} MB; after step {settled.First().Step}: {settled.First().Rss / 1e6:F1} MB; after step {total}: {samples[^1].Rss / 1e6:F1} MB")
                 .AppendLine(CultureInfo.InvariantCulture, $"- second half (steps {settled.First().Step}–{total}): growth {(settled.Last().Rss - settled.First().Rss) / 1e6:F2} MB, range {(settled.Max(x => x.Rss) - settled.Min(x => x.Rss)) / 1e6:F2} MB, least-squares slope {slope:F1} bytes/step (one leaked activation of this model would be ≥ 100 KB/step)")

@@ -7,6 +7,8 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using Dwf.Benchmarks.Performance;
+using Dwf.Benchmarks.Shared;
+using Dwf.Numerics;
 using Dwf.Serialization;
 using static TorchSharp.torch;
 
@@ -34,6 +36,7 @@ internal static class StepTimeVerb
         };
         command.SetAction(result => CommonOptions.Guard(() =>
         {
+            CommonOptions.CheckNumerics();
             set_num_threads(result.GetValue(threads));
             var rows = new List<string>();
             var csv = new StringBuilder("net,batch,variant,median_ms,p25_ms,p75_ms,ratio_to_dense,managed_bytes_per_step,peak_rss_mb\n");
@@ -51,7 +54,7 @@ internal static class StepTimeVerb
             var md = new StringBuilder()
                 .AppendLine("# Training step time: factorized vs dense").AppendLine()
                 .AppendLine("```bash").AppendLine(commandLine).AppendLine("```").AppendLine()
-                .AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores, {RuntimeNote()}. Each variant runs {result.GetValue(steps)} steps per round, {result.GetValue(rounds)} rounds interleaved (starting variant rotated per round); times are per step. Managed allocations are all threads' (GC.GetTotalAllocatedBytes). Peak RSS is the high-water mark of a child process that builds only that variant and runs 100 steps.").AppendLine()
+                .AppendLine(CultureInfo.InvariantCulture, $"Machine: {MachineInfo.Describe()}. Each variant runs {result.GetValue(steps)} steps per round, {result.GetValue(rounds)} rounds interleaved (starting variant rotated per round); times are per step. Managed allocations are all threads' (GC.GetTotalAllocatedBytes). Peak RSS is the high-water mark of a child process that builds only that variant and runs 100 steps.").AppendLine()
                 .AppendLine("| net | batch | variant | median ms/step | p25–p75 | ratio to dense | managed B/step | peak RSS (MB) |")
                 .AppendLine("| --- | ---: | --- | ---: | --- | ---: | ---: | ---: |");
             foreach (var row in rows)
@@ -84,6 +87,7 @@ internal static class StepTimeVerb
         command.SetAction(result =>
         {
             set_num_threads(result.GetValue(threads));
+            NativeNumerics.EnsureChecked(); // a process of its own: it must not measure convolutions on a broken backend
             StepVariants.CurrentBatchSize = result.GetValue(batch);
             using (var warm = ones(4).add(1))
             {
@@ -181,7 +185,4 @@ internal static class StepTimeVerb
         int high = Math.Min(low + 1, sorted.Count - 1);
         return sorted[low] + (sorted[high] - sorted[low]) * (position - low);
     }
-
-    private static string RuntimeNote() =>
-        $".NET {Environment.Version}, TorchSharp CPU ({get_num_threads()} intra-op threads), {System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Threading;
+using Dwf.Numerics;
 using Dwf.Samples.Mnist.Cli;
 using Dwf.Samples.Mnist.Data;
 using Dwf.Samples.Mnist.Deployment;
@@ -26,6 +27,10 @@ internal static class SampleRun
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(console);
         var clock = Stopwatch.StartNew();
+
+        // Before any convolution runs: on some CPUs libtorch's float32 convolutions are wrong as shipped (docs/reliability.md).
+        var numerics = NativeNumerics.EnsureChecked();
+        RunReport.Note(console, numerics.Describe());
 
         // Data first: a missing or damaged dataset must fail before anything is created in the output folder.
         using var data = DataAcquisition.Load(options, line => RunReport.Note(console, line));
@@ -81,6 +86,7 @@ internal static class SampleRun
         LayerSparsityPlot.Save(collapsed, $"Per-layer sparsity after collapse: {title}", output.Stage(LayerSparsityPlot.FileName));
         MetricsCsv.WriteEpochs(training.History, output.Stage(MetricsCsv.EpochsFileName));
         MetricsCsv.WriteLayers(collapsed, output.Stage(MetricsCsv.LayersFileName));
+        RunDescriptionFile.Write(output.Stage(RunDescriptionFile.FileName), options, numerics, training, collapsedAccuracy, collapsed);
 
         var files = output.Publish();
         ResumableCheckpoint.Remove(output);

@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using Dwf.Data;
+using Dwf.Numerics;
 using Dwf.Samples.Mnist.Cli;
 using Dwf.Samples.Mnist.Deployment;
 using Dwf.Samples.Mnist.Output;
@@ -28,6 +29,7 @@ public sealed class SampleRunTests : IDisposable
         MetricsCsv.EpochsFileName,
         LayerSparsityPlot.FileName,
         MetricsCsv.LayersFileName,
+        RunDescriptionFile.FileName,
         WeightHistogramPlot.FileName,
     };
 
@@ -92,6 +94,15 @@ public sealed class SampleRunTests : IDisposable
         Assert.Contains("epoch 2/2", console);
         Assert.Contains("identical outputs on all 64 test images", console);
         Assert.Contains("reloaded into the plain LeNet300 class", console);
+
+        // Which CPU and which backend path produced these numbers: first on the console, then in run.txt.
+        string verdict = NativeNumerics.EnsureChecked().Describe();
+        Assert.StartsWith(verdict, console.TrimStart(), StringComparison.Ordinal);
+        var description = File.ReadAllLines(Path.Combine(output, RunDescriptionFile.FileName));
+        Assert.StartsWith("command: dotnet run --project samples/Dwf.Samples.Mnist", description[0], StringComparison.Ordinal);
+        Assert.StartsWith($"machine: {CpuDescription.Describe()}, ", description[1], StringComparison.Ordinal);
+        Assert.Equal(verdict, description[2]);
+        Assert.StartsWith("options: model lenet300, dataset mnist, depth 3, lambda 0.001, lr 0.05, epochs 2, batch 64, seed 7", description[3], StringComparison.Ordinal);
 
         // The deployed file is an ordinary state dict of the class without [Factorize], readable by TorchSharp itself.
         using var plain = new LeNet300();
