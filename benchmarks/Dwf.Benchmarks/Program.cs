@@ -18,6 +18,7 @@ public static class Program
         root.Add(ConvertVerb.Create());
         root.Add(DeploymentVerb.Create());
         root.Add(NumericsVerb.Create());
+        root.Add(StabilityVerb.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -73,12 +73,20 @@ public sealed class ExperimentRunner
             ? string.Empty
             : string.Create(
                 CultureInfo.InvariantCulture,
-                $"Setup: every method trained by the same loop (SGD, momentum 0.9, per-step cosine schedule to 0, batch {spec.BatchSize}, {spec.Epochs} epochs, peak learning rate {store.Results.Where(r => r.Spec.Method != Method.Dwf).Select(r => r.Spec.LearningRate).DefaultIfEmpty(spec.LearningRate).First():G3} for the dense, L1 and pruning runs; DWF runs: base {store.Results.Where(r => r.Spec.Method == Method.Dwf).Select(r => r.Spec.LearningRate).DefaultIfEmpty(spec.LearningRate).First():G3} for biases, factor groups × the depth multiplier {string.Join(", ", new[] { 2, 3, 4 }.Select(d => $"D={d}: {DepthLearningRate.Multiplier(d):G3}"))}). Dense reference: plain L2 weight decay. L1: λ‖W‖₁ added to the mean cross-entropy. Magnitude: global threshold on the trained dense weights, no fine-tuning. Random/SNIP/SynFlow/GraSP: global masks at initialization (SNIP/GraSP on one batch of 512; SynFlow 100 iterations), then the same training with the mask held. Seeds: {string.Join(", ", store.Results.Select(r => r.Spec.Seed).Distinct().OrderBy(s => s))}. Wall time of all runs: {store.Results.Sum(r => r.WallSeconds) / 60:F0} min on 2 CPU cores.");
+                $"Setup: every method trained by the same loop (SGD, momentum 0.9, per-step cosine schedule to 0, batch {spec.BatchSize}, {spec.Epochs} epochs, peak learning rate {store.Results.Where(r => r.Spec.Method != Method.Dwf).Select(r => r.Spec.LearningRate).DefaultIfEmpty(spec.LearningRate).First():G3} for the dense, L1 and pruning runs; DWF runs: base {store.Results.Where(r => r.Spec.Method == Method.Dwf).Select(r => r.Spec.LearningRate).DefaultIfEmpty(spec.LearningRate).First():G3} for biases, factor groups × the depth multiplier {string.Join(", ", new[] { 2, 3, 4 }.Select(d => $"D={d}: {DepthLearningRate.Multiplier(d):G3}"))}, effective learning rate of each weight capped at the dense rate × {FactorizationDefaults.EffectiveRateCap:G3} (rows before the cap existed: uncapped)). Dense reference: plain L2 weight decay. L1: λ‖W‖₁ added to the mean cross-entropy. Magnitude: global threshold on the trained dense weights, no fine-tuning. Random/SNIP/SynFlow/GraSP: global masks at initialization (SNIP/GraSP on one batch of 512; SynFlow 100 iterations), then the same training with the mask held. Seeds: {string.Join(", ", store.Results.Select(r => r.Spec.Seed).Distinct().OrderBy(s => s))}. Wall time of all runs: {store.Results.Sum(r => r.WallSeconds) / 60:F0} min on 2 CPU cores.") + Machines(store.Results);
         string commands = File.Exists(CommandsPath) ? File.ReadAllText(CommandsPath).TrimEnd() : _command;
         string markdown = Summary.Markdown(Title, aggregated, commands, setup, Summary.Diverged(store.Results));
         StateDictFile.AtomicWrite(Path.Combine(_outDirectory, "summary.md"), writer => writer.Write(Encoding.UTF8.GetBytes(markdown)));
         ResultPlot.Save(Path.Combine(_outDirectory, "accuracy-vs-compression.png"), Title, aggregated);
     }
+
+    // Floats differ between CPUs, and on some CPUs oneDNN had to be switched off: say which machines made the rows.
+    private static string Machines(IReadOnlyList<RunResult> results) =>
+        "\n\nMachines (CPU; native-numerics verdict: runs): " + string.Join(
+            "; ",
+            results.GroupBy(r => r.Machine.Length == 0 ? "not recorded (rows from before the harness recorded it)" : r.Machine)
+                .OrderByDescending(g => g.Count())
+                .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key}: {g.Count()}"))) + ".";
 
     private string CommandsPath => Path.Combine(_outDirectory, "commands.txt");
 

@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using Dwf.Numerics;
 using Dwf.Serialization;
 using Dwf.Training;
 using static TorchSharp.torch;
@@ -26,8 +27,15 @@ public static class MethodRunner
         {
             context.Log($"    diverged: {error.Message}");
             DeleteCheckpoint(spec, context);
-            return new RunResult(spec, double.NaN, double.NaN, double.NaN, Array.Empty<(string, double)>(), clock.Elapsed.TotalSeconds);
+            return new RunResult(spec, double.NaN, double.NaN, double.NaN, Array.Empty<(string, double)>(), clock.Elapsed.TotalSeconds) { Machine = Machine() };
         }
+    }
+
+    /// <summary>The CPU and the numerics verdict, for the results file: floats differ between CPUs.</summary>
+    private static string Machine()
+    {
+        var numerics = NativeNumerics.EnsureChecked();
+        return $"{numerics.Cpu}; {numerics.Backend}";
     }
 
     private static string CheckpointPath(RunSpec spec, ExperimentContext context) =>
@@ -122,7 +130,7 @@ public static class MethodRunner
         var (ratio1e3, _) = Sparsity.Measure(model, 1e-3);
         DeleteCheckpoint(spec, context);
         model.Dispose();
-        return new RunResult(spec, accuracy, ratio, ratio1e3, layers, clock.Elapsed.TotalSeconds);
+        return new RunResult(spec, accuracy, ratio, ratio1e3, layers, clock.Elapsed.TotalSeconds) { Machine = Machine() };
     }
 
     private static PruningMask PruningAtInitialization(RunSpec spec, nn.Module<Tensor, Tensor> model, ExperimentContext context)

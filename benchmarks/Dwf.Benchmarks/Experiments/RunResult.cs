@@ -9,4 +9,12 @@ namespace Dwf.Benchmarks.Experiments;
 /// <param name="CompressionRatioAt1e3">The same counting |W| &lt; 1e-3 as zero (an extra column, never the reported one).</param>
 /// <param name="LayerRatios">Per-layer compression ratios, in layer order.</param>
 /// <param name="WallSeconds">Wall time of the run (training and evaluation).</param>
-public sealed record RunResult(RunSpec Spec, double TestAccuracy, double CompressionRatio, double CompressionRatioAt1e3, IReadOnlyList<(string Layer, double Ratio)> LayerRatios, double WallSeconds);
+public sealed record RunResult(RunSpec Spec, double TestAccuracy, double CompressionRatio, double CompressionRatioAt1e3, IReadOnlyList<(string Layer, double Ratio)> LayerRatios, double WallSeconds)
+{
+    /// <summary>
+    /// Where the run was made: the CPU and the native-numerics verdict (oneDNN as shipped or switched off), e.g.
+    /// <c>AMD EPYC (AuthenticAMD family 26 model 2; AVX-512); oneDNN switched off</c>. Empty for rows written before
+    /// the harness recorded it.
+    /// </summary>
+    public string Machine { get; init; } = string.Empty;
+}

@@ -14,7 +14,10 @@ namespace Dwf.Benchmarks.Experiments;
 /// </summary>
 public sealed class RunStore
 {
-    private const string Header = "method,depth,lambda,lr,target_ratio,seed,epochs,batch_size,test_accuracy,compression_ratio,compression_ratio_at_1e-3,layer_ratios,wall_seconds";
+    private const string Header = PreviousHeader + ",machine";
+
+    // Files written before the machine column existed are read as they are and rewritten with it (empty for old rows).
+    private const string PreviousHeader = "method,depth,lambda,lr,target_ratio,seed,epochs,batch_size,test_accuracy,compression_ratio,compression_ratio_at_1e-3,layer_ratios,wall_seconds";
     private readonly List<RunResult> _results;
 
     private RunStore(string path, List<RunResult> results)
@@ -36,7 +39,7 @@ public sealed class RunStore
         if (File.Exists(path))
         {
             var lines = File.ReadAllLines(path);
-            if (lines.Length == 0 || lines[0] != Header)
+            if (lines.Length == 0 || lines[0] is not (Header or PreviousHeader))
             {
                 throw new InvalidDataException($"{path}: not a results file of this harness (unexpected header). Move it away or pass another --out.");
             }
@@ -91,7 +94,8 @@ public sealed class RunStore
             FormatRatio(r.CompressionRatio),
             FormatRatio(r.CompressionRatioAt1e3),
             layers,
-            r.WallSeconds.ToString("F1", c));
+            r.WallSeconds.ToString("F1", c),
+            r.Machine.Replace(',', ';'));
     }
 
     private static string FormatRatio(double ratio) =>
@@ -107,9 +111,9 @@ public sealed class RunStore
     private static RunResult Parse(string line, string path, int lineNumber)
     {
         var f = line.Split(',');
-        if (f.Length != 13)
+        if (f.Length is not (13 or 14))
         {
-            throw new InvalidDataException($"{path}:{lineNumber}: expected 13 columns, found {f.Length}.");
+            throw new InvalidDataException($"{path}:{lineNumber}: expected 14 columns (13 in files from before the machine column), found {f.Length}.");
         }
 
         var c = CultureInfo.InvariantCulture;
@@ -125,6 +129,9 @@ public sealed class RunStore
         var layers = f[11].Length == 0
             ? new List<(string, double)>()
             : f[11].Split(';').Select(p => p.Split('=')).Select(p => (p[0], ParseRatio(p[1]))).ToList();
-        return new RunResult(spec, ParseRatio(f[8]), ParseRatio(f[9]), ParseRatio(f[10]), layers, double.Parse(f[12], c));
+        return new RunResult(spec, ParseRatio(f[8]), ParseRatio(f[9]), ParseRatio(f[10]), layers, double.Parse(f[12], c))
+        {
+            Machine = f.Length > 13 ? f[13] : string.Empty,
+        };
     }
 }

@@ -18,6 +18,12 @@ public static class FactorizationDefaults
     public const double InitTruncation = 0.25;
 
     /// <summary>
+    /// Default bound on a factorized weight's effective learning rate, as a multiple of the dense rate: no weight
+    /// moves faster than a dense weight at the base rate (see <see cref="FactorizedSgd.EffectiveRateCap"/>).
+    /// </summary>
+    public const double EffectiveRateCap = 1.0;
+
+    /// <summary>
     /// Magnitude below which a collapsed weight is set to exactly zero: float32 machine epsilon,
     /// the threshold of the authors' follow-up work.
     /// </summary>

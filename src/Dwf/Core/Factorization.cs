@@ -231,10 +231,20 @@ public sealed class Factorization
     /// <param name="weight_decay">Weight decay of the non-factorized parameters.</param>
     /// <param name="dampening">Dampening for momentum.</param>
     /// <param name="penalty_as_weight_decay">Apply the DWF penalty as weight decay 2λ/D (default). With <c>false</c>, add <see cref="Penalty"/> to the loss yourself.</param>
-    public FactorizedSgd CreateSgd(double lr, double momentum = 0.0, bool nesterov = false, double weight_decay = 0.0, double dampening = 0.0, bool penalty_as_weight_decay = true)
+    /// <param name="effective_lr_cap">
+    /// Bound on how fast a factorized weight may move, as a multiple of the dense learning rate (default 1; see
+    /// <see cref="FactorizedSgd.EffectiveRateCap"/>). Large weights would otherwise move up to D·|W|^(2−2/D) × the
+    /// factor rate per unit gradient and diverge; <see cref="double.PositiveInfinity"/> turns the bound off.
+    /// </param>
+    public FactorizedSgd CreateSgd(double lr, double momentum = 0.0, bool nesterov = false, double weight_decay = 0.0, double dampening = 0.0, bool penalty_as_weight_decay = true, double effective_lr_cap = FactorizationDefaults.EffectiveRateCap)
     {
+        if (double.IsNaN(effective_lr_cap) || effective_lr_cap <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(effective_lr_cap), effective_lr_cap, "The effective learning-rate cap must be > 0 (default 1; double.PositiveInfinity for none).");
+        }
+
         var layout = ParameterLayout.Build(this, lr);
-        return new FactorizedSgd(layout, lr, momentum, dampening, weight_decay, nesterov, penalty_as_weight_decay);
+        return new FactorizedSgd(layout, lr, momentum, dampening, weight_decay, nesterov, penalty_as_weight_decay, effective_lr_cap);
     }
 
     /// <summary>

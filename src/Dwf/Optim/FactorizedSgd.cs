@@ -29,7 +29,7 @@ public sealed class FactorizedSgd : SGD
     private readonly HashSet<FactorizedWeight> _firstStepPending = new(ReferenceEqualityComparer.Instance);
     private Tensor?[] _extras = new Tensor?[4];
 
-    internal FactorizedSgd(ParameterLayout layout, double lr, double momentum, double dampening, double weightDecay, bool nesterov, bool penaltyAsWeightDecay)
+    internal FactorizedSgd(ParameterLayout layout, double lr, double momentum, double dampening, double weightDecay, bool nesterov, bool penaltyAsWeightDecay, double effectiveRateCap)
         : base(
             layout.FactorGroups
                 .Select(g => new ParamGroup(g.Parameters, lr: g.LearningRate, momentum: momentum, dampening: dampening, weight_decay: penaltyAsWeightDecay ? FactorizationStepper.PenaltyWeightDecay(g.Lambda, g.Depth) : 0.0, nesterov: nesterov))
@@ -42,7 +42,15 @@ public sealed class FactorizedSgd : SGD
             nesterov)
     {
         _stepper = new FactorizationStepper(layout, penaltyAsWeightDecay, SetFactorGroupWeightDecay);
+        EffectiveRateCap = effectiveRateCap;
     }
+
+    /// <summary>
+    /// The bound on each factorized weight's effective learning rate η·Σ_d Π_{k≠d} w_k², as a multiple of the dense
+    /// group's current learning rate (default 1: no weight moves faster than a dense weight would;
+    /// <see cref="double.PositiveInfinity"/>: no bound, plain SGD on the factors). See docs/learning-rate.md.
+    /// </summary>
+    public double EffectiveRateCap { get; set; }
 
     /// <summary>Number of factor groups; they come first in the parameter groups, the dense group last.</summary>
     public int FactorGroupCount => _stepper.Layout.FactorGroups.Count;
@@ -66,15 +74,17 @@ public sealed class FactorizedSgd : SGD
         _stepper.Prepare();
         _generalPath.Clear();
         var groups = _stepper.Layout.FactorGroups;
+        double denseRate = ((ParamGroup)_parameter_groups[^1]).Options.LearningRate!.Value;
         for (int g = 0; g < groups.Count; g++)
         {
             var options = ((ParamGroup)_parameter_groups[g]).Options;
-            var hyper = new SgdHyperparameters(options.LearningRate!.Value, options.momentum!.Value, options.dampening!.Value, options.weight_decay!.Value, options.nesterov!.Value, options.maximize!.Value);
+            var bound = EffectiveRateBound.For(EffectiveRateCap, denseRate, options.LearningRate!.Value);
+            var hyper = new SgdHyperparameters(options.LearningRate!.Value, options.momentum!.Value, options.dampening!.Value, options.weight_decay!.Value, options.nesterov!.Value, options.maximize!.Value, bound.Coefficient);
             foreach (var weight in groups[g].Weights)
             {
                 if (!(UseFusedKernel && TryFusedStep(weight, hyper)))
                 {
-                    ProductRule.AccumulateFactorGradients(weight);
+                    ProductRule.AccumulateFactorGradients(weight, bound, hyper.WeightDecay);
                     _generalPath.Add(weight);
                 }
             }

@@ -190,25 +190,28 @@ internal sealed unsafe class FusedFactorSgd
         bool nesterov = h.Nesterov;
         bool hasExtras = _hasExtraGradients;
         T tiny = FlushThreshold<T>();
+        bool bounded = new EffectiveRateBound(h.EffectiveRateBound).IsActive;
+        T bound = T.CreateChecked(bounded ? h.EffectiveRateBound : 0);
 
         long i = start;
         int width = Vector<T>.Count;
         if (depth <= 4 && !hasExtras)
         {
             // The common depths in registers (extra gradients, rare, take the general loop below).
-            var constants = new FusedFactorSgdUnrolled.Constants<T>(lr, momentum, keep, decay, useMomentum, first, nesterov, tiny);
+            var constants = new FusedFactorSgdUnrolled.Constants<T>(lr, momentum, keep, decay, useMomentum, first, nesterov, tiny, bound, bounded);
             i = FusedFactorSgdUnrolled.Run(depth, start, end, weight, gradient, factors, buffers, extras, constants);
         }
 
         if (Vector.IsHardwareAccelerated && end - i >= width)
         {
             Vector<T>* w = stackalloc Vector<T>[depth];
-            Vector<T>* suffix = stackalloc Vector<T>[depth];
+            Vector<T>* others = stackalloc Vector<T>[depth];
             var vLr = new Vector<T>(lr);
             var vMomentum = new Vector<T>(momentum);
             var vKeep = new Vector<T>(keep);
             var vDecay = new Vector<T>(decay);
             var vTiny = new Vector<T>(tiny);
+            var vBound = new Vector<T>(bound);
             for (; i <= end - width; i += width)
             {
                 var g = *(Vector<T>*)(gradient + i);
@@ -217,20 +220,35 @@ internal sealed unsafe class FusedFactorSgd
                     w[d] = *(Vector<T>*)(factors[d] + i);
                 }
 
-                suffix[depth - 1] = Vector<T>.One;
+                // others[d] = Π_{k≠d} w_k: suffix products first, then times the prefix products.
+                others[depth - 1] = Vector<T>.One;
                 for (int d = depth - 2; d >= 0; d--)
                 {
-                    suffix[d] = suffix[d + 1] * w[d + 1];
+                    others[d] = others[d + 1] * w[d + 1];
                 }
 
-                var prefix = g;
+                var prefix = Vector<T>.One;
+                var sumOfSquares = Vector<T>.Zero;
+                for (int d = 0; d < depth; d++)
+                {
+                    others[d] *= prefix;
+                    prefix *= w[d];
+                    sumOfSquares += others[d] * others[d];
+                }
+
+                var scale = bounded ? Vector.Min(Vector<T>.One, vBound / sumOfSquares) : Vector<T>.One;
                 var product = Vector<T>.One;
                 for (int d = 0; d < depth; d++)
                 {
-                    var grad = prefix * suffix[d] + vDecay * w[d];
+                    var grad = g * others[d] + vDecay * w[d];
                     if (hasExtras && extras[d] != null)
                     {
                         grad += *(Vector<T>*)(extras[d] + i);
+                    }
+
+                    if (bounded)
+                    {
+                        grad *= scale;
                     }
 
                     var update = grad;
@@ -241,7 +259,6 @@ internal sealed unsafe class FusedFactorSgd
                         update = nesterov ? grad + vMomentum * buffer : buffer;
                     }
 
-                    prefix *= w[d];
                     var updated = w[d] + vLr * update;
                     *(Vector<T>*)(factors[d] + i) = updated;
                     product *= updated;
@@ -258,7 +275,7 @@ internal sealed unsafe class FusedFactorSgd
         }
 
         // Scalar tail (and the whole range without SIMD): the same formulas.
-        T* scalarSuffix = stackalloc T[depth];
+        T* scalarOthers = stackalloc T[depth];
         T* scalarW = stackalloc T[depth];
         for (; i < end; i++)
         {
@@ -268,20 +285,35 @@ internal sealed unsafe class FusedFactorSgd
                 scalarW[d] = factors[d][i];
             }
 
-            scalarSuffix[depth - 1] = T.One;
+            scalarOthers[depth - 1] = T.One;
             for (int d = depth - 2; d >= 0; d--)
             {
-                scalarSuffix[d] = scalarSuffix[d + 1] * scalarW[d + 1];
+                scalarOthers[d] = scalarOthers[d + 1] * scalarW[d + 1];
             }
 
-            T prefix = g;
+            T prefix = T.One;
+            T sumOfSquares = T.Zero;
+            for (int d = 0; d < depth; d++)
+            {
+                scalarOthers[d] *= prefix;
+                prefix *= scalarW[d];
+                sumOfSquares += scalarOthers[d] * scalarOthers[d];
+            }
+
+            // min(1, c / S) as the SIMD loops compute it (c / 0 = ∞ → 1).
+            T scale = bounded ? T.Min(T.One, bound / sumOfSquares) : T.One;
             T product = T.One;
             for (int d = 0; d < depth; d++)
             {
-                T grad = prefix * scalarSuffix[d] + decay * scalarW[d];
+                T grad = g * scalarOthers[d] + decay * scalarW[d];
                 if (hasExtras && extras[d] != null)
                 {
                     grad += extras[d][i];
+                }
+
+                if (bounded)
+                {
+                    grad *= scale;
                 }
 
                 T update = grad;
@@ -292,7 +324,6 @@ internal sealed unsafe class FusedFactorSgd
                     update = nesterov ? grad + momentum * buffer : buffer;
                 }
 
-                prefix *= scalarW[d];
                 T updated = scalarW[d] + lr * update;
                 factors[d][i] = updated;
                 product *= updated;

@@ -11,15 +11,20 @@ namespace Dwf.Core;
 /// </summary>
 internal static unsafe class FusedFactorSgdUnrolled
 {
-    /// <summary>One SGD update of one factor vector: weight decay, momentum (dampening, Nesterov), step.</summary>
+    /// <summary>One SGD update of one factor vector: weight decay, effective-rate bound, momentum (dampening, Nesterov), step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<T> Update<T>(Vector<T> w, Vector<T> chainGradient, T* extra, T* buffer, long i, in Constants<T> c)
+    private static Vector<T> Update<T>(Vector<T> w, Vector<T> chainGradient, Vector<T> scale, T* extra, T* buffer, long i, in Constants<T> c)
         where T : unmanaged, INumber<T>
     {
         var grad = chainGradient + c.Decay * w;
         if (extra != null)
         {
             grad += *(Vector<T>*)(extra + i);
+        }
+
+        if (c.Bounded)
+        {
+            grad *= scale;
         }
 
         var update = grad;
@@ -32,6 +37,12 @@ internal static unsafe class FusedFactorSgdUnrolled
 
         return w + c.Lr * update;
     }
+
+    /// <summary>P = min(1, c / S), S = Σ_d Π_{k≠d} w_k² (<see cref="EffectiveRateBound"/>); S = 0 gives c/0 = ∞, so 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> Scale<T>(Vector<T> sumOfSquares, in Constants<T> c)
+        where T : unmanaged, INumber<T> =>
+        Vector.Min(Vector<T>.One, c.Bound / sumOfSquares);
 
     /// <summary>Runs the vectorized part of [start, end) and returns where the scalar tail begins.</summary>
     /// <remarks>One method per depth: a single method holding all three loops grows past the JIT's
@@ -66,8 +77,9 @@ internal static unsafe class FusedFactorSgdUnrolled
             var g = *(Vector<T>*)(gradient + i);
             var w0 = *(Vector<T>*)(f0 + i);
             var w1 = *(Vector<T>*)(f1 + i);
-            var n0 = Update(w0, g * w1, e0, b0, i, c);
-            var n1 = Update(w1, g * w0, e1, b1, i, c);
+            var scale = c.Bounded ? Scale((w1 * w1) + (w0 * w0), c) : Vector<T>.One;
+            var n0 = Update(w0, g * w1, scale, e0, b0, i, c);
+            var n1 = Update(w1, g * w0, scale, e1, b1, i, c);
             var product = n0 * n1;
             var dead = Vector.LessThan(Vector.Abs(product), c.Tiny); // false for NaN: a blow-up must stay visible
             *(Vector<T>*)(f0 + i) = Vector.ConditionalSelect(dead, Vector<T>.Zero, n0);
@@ -92,10 +104,13 @@ internal static unsafe class FusedFactorSgdUnrolled
             var w0 = *(Vector<T>*)(f0 + i);
             var w1 = *(Vector<T>*)(f1 + i);
             var w2 = *(Vector<T>*)(f2 + i);
-            var g0 = g * w0;
-            var n0 = Update(w0, g * (w1 * w2), e0, b0, i, c);
-            var n1 = Update(w1, g0 * w2, e1, b1, i, c);
-            var n2 = Update(w2, g0 * w1, e2, b2, i, c);
+            var q0 = w1 * w2;
+            var q1 = w0 * w2;
+            var q2 = w0 * w1;
+            var scale = c.Bounded ? Scale((q0 * q0) + (q1 * q1) + (q2 * q2), c) : Vector<T>.One;
+            var n0 = Update(w0, g * q0, scale, e0, b0, i, c);
+            var n1 = Update(w1, g * q1, scale, e1, b1, i, c);
+            var n2 = Update(w2, g * q2, scale, e2, b2, i, c);
             var product = n0 * n1 * n2;
             var dead = Vector.LessThan(Vector.Abs(product), c.Tiny); // false for NaN: a blow-up must stay visible
             *(Vector<T>*)(f0 + i) = Vector.ConditionalSelect(dead, Vector<T>.Zero, n0);
@@ -123,11 +138,16 @@ internal static unsafe class FusedFactorSgdUnrolled
             var w2 = *(Vector<T>*)(f2 + i);
             var w3 = *(Vector<T>*)(f3 + i);
             var s23 = w2 * w3;
-            var p01 = g * w0 * w1;
-            var n0 = Update(w0, g * w1 * s23, e0, b0, i, c);
-            var n1 = Update(w1, g * w0 * s23, e1, b1, i, c);
-            var n2 = Update(w2, p01 * w3, e2, b2, i, c);
-            var n3 = Update(w3, p01 * w2, e3, b3, i, c);
+            var p01 = w0 * w1;
+            var q0 = w1 * s23;
+            var q1 = w0 * s23;
+            var q2 = p01 * w3;
+            var q3 = p01 * w2;
+            var scale = c.Bounded ? Scale((q0 * q0) + (q1 * q1) + ((q2 * q2) + (q3 * q3)), c) : Vector<T>.One;
+            var n0 = Update(w0, g * q0, scale, e0, b0, i, c);
+            var n1 = Update(w1, g * q1, scale, e1, b1, i, c);
+            var n2 = Update(w2, g * q2, scale, e2, b2, i, c);
+            var n3 = Update(w3, g * q3, scale, e3, b3, i, c);
             var product = n0 * n1 * (n2 * n3);
             var dead = Vector.LessThan(Vector.Abs(product), c.Tiny); // false for NaN: a blow-up must stay visible
             *(Vector<T>*)(f0 + i) = Vector.ConditionalSelect(dead, Vector<T>.Zero, n0);
@@ -144,8 +164,10 @@ internal static unsafe class FusedFactorSgdUnrolled
     public readonly struct Constants<T>
         where T : unmanaged, INumber<T>
     {
-        public Constants(T lr, T momentum, T keep, T decay, bool useMomentum, bool first, bool nesterov, T tiny)
+        public Constants(T lr, T momentum, T keep, T decay, bool useMomentum, bool first, bool nesterov, T tiny, T bound, bool bounded)
         {
+            Bound = new Vector<T>(bound);
+            Bounded = bounded;
             Tiny = new Vector<T>(tiny);
             Lr = new Vector<T>(lr);
             Momentum = new Vector<T>(momentum);
@@ -163,6 +185,11 @@ internal static unsafe class FusedFactorSgdUnrolled
         public Vector<T> Keep { get; }
 
         public Vector<T> Decay { get; }
+
+        /// <summary>The coefficient c of the effective-rate bound; used only when <see cref="Bounded"/>.</summary>
+        public Vector<T> Bound { get; }
+
+        public bool Bounded { get; }
 
         /// <summary>Products below this are dead weights flushed to exact zero (see <see cref="FusedFactorSgd.FlushThreshold{T}"/>).</summary>
         public Vector<T> Tiny { get; }

@@ -61,7 +61,7 @@ public sealed class Trainer
         var o = _options;
         var factorization = Factorization.Find(_model);
         var optimizer = factorization is not null
-            ? factorization.CreateSgd(o.LearningRate, o.Momentum, o.Nesterov, o.WeightDecay)
+            ? factorization.CreateSgd(o.LearningRate, o.Momentum, o.Nesterov, o.WeightDecay, effective_lr_cap: o.EffectiveRateCap)
             : _hooks.OptimizerFactory?.Invoke() ?? optim.SGD(_model.parameters(), o.LearningRate, o.Momentum, nesterov: o.Nesterov, weight_decay: o.WeightDecay);
         Optimizer = optimizer;
         var groups = optimizer.ParamGroups.ToList();

@@ -27,6 +27,12 @@ public sealed record TrainingOptions
     /// <summary>Nesterov momentum.</summary>
     public bool Nesterov { get; init; }
 
+    /// <summary>
+    /// Bound on a factorized weight's effective learning rate, as a multiple of <see cref="LearningRate"/>
+    /// (<see cref="FactorizedSgd.EffectiveRateCap"/>; default 1, <see cref="double.PositiveInfinity"/> for none).
+    /// </summary>
+    public double EffectiveRateCap { get; init; } = FactorizationDefaults.EffectiveRateCap;
+
     /// <summary>Weight decay (L2) of the parameters that are not factorized.</summary>
     public double WeightDecay { get; init; }
 
@@ -56,6 +62,7 @@ public sealed record TrainingOptions
         Require(double.IsFinite(LearningRate) && LearningRate > 0, nameof(LearningRate), LearningRate, "must be finite and > 0");
         Require(double.IsFinite(Momentum) && Momentum >= 0 && Momentum < 1, nameof(Momentum), Momentum, "must be in [0, 1)");
         Require(double.IsFinite(WeightDecay) && WeightDecay >= 0, nameof(WeightDecay), WeightDecay, "must be finite and ≥ 0");
+        Require(EffectiveRateCap > 0, nameof(EffectiveRateCap), EffectiveRateCap, "must be > 0 (double.PositiveInfinity for no bound)");
         Require(!Nesterov || Momentum > 0, nameof(Nesterov), Nesterov, "needs Momentum > 0");
         Require(NonFiniteCheckInterval >= 1, nameof(NonFiniteCheckInterval), NonFiniteCheckInterval, "must be at least 1");
         Require(EvaluationBatchSize >= 1, nameof(EvaluationBatchSize), EvaluationBatchSize, "must be at least 1");

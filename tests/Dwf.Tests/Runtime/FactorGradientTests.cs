@@ -49,7 +49,8 @@ public sealed class FactorGradientTests
         var leaves = Enumerable.Range(0, depth).Select(d => weight.Factor(d).detach().clone().requires_grad_()).ToArray();
 
         // Our path: ordinary backward to the layer weight, then the optimizer's chain rule.
-        var optimizer = factorization.CreateSgd(lr: fused ? 1.0 / DepthLearningRate.Multiplier(depth) : 0.0);
+        // The chain rule alone: no effective-rate bound (EffectiveRateBoundTests covers it).
+        var optimizer = factorization.CreateSgd(lr: fused ? 1.0 / DepthLearningRate.Multiplier(depth) : 0.0, effective_lr_cap: double.PositiveInfinity);
         optimizer.UseFusedKernel = fused;
         optimizer.zero_grad();
         Loss(model.call(input)).backward();
