@@ -156,4 +156,14 @@ public static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "InitStdValue is the target standard deviation only when InitStd is Fixed; with LayerDefault or He it is not read.",
         helpLinkUri: HelpLinkBase + DiagnosticIds.InitStdValueIgnored + ".md");
+
+    public static readonly DiagnosticDescriptor TargetCompressionInvalid = new(
+        id: DiagnosticIds.TargetCompressionInvalid,
+        title: "TargetCompression out of range, together with Lambda, or on a field",
+        messageFormat: "TargetCompression = {0} on '{1}' cannot apply: {2}",
+        category: Configuration,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "TargetCompression is the compression ratio (total / non-zero weights) wanted at the end of training; λ is then steered during training, so it must be above 1, finite, set on the class's [Factorize], and not combined with Lambda. The runtime rejects such plans when the module is constructed.",
+        helpLinkUri: HelpLinkBase + DiagnosticIds.TargetCompressionInvalid + ".md");
 }

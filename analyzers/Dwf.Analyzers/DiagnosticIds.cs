@@ -20,4 +20,5 @@ public static class DiagnosticIds
     public const string AttributeOnUnregisteredMember = "DWF012";
     public const string FieldFactorizeWithoutClassFactorize = "DWF013";
     public const string InitStdValueIgnored = "DWF014";
+    public const string TargetCompressionInvalid = "DWF015";
 }

@@ -14,6 +14,7 @@ internal static class GeneratedMemberNames
     public const string CreateSgd = "CreateSgd";
     public const string CreateAdamW = "CreateAdamW";
     public const string SetLambda = "SetLambda";
+    public const string CreateCompressionController = "CreateCompressionController";
     public const string FactorizeFromCurrentWeights = "FactorizeFromCurrentWeights";
     public const string FactorizationPlan = "FactorizationPlan";
     public const string RegisterComponents = "RegisterComponents";
@@ -27,13 +28,13 @@ internal static class GeneratedMemberNames
     /// <summary>Public members forwarding to the factorization (a base type may not expose any of them either).</summary>
     public static readonly string[] Forwarding =
     {
-        Factorization, Penalty, Sparsity, Collapse, CreateSgd, CreateAdamW, SetLambda, FactorizeFromCurrentWeights,
+        Factorization, Penalty, Sparsity, Collapse, CreateSgd, CreateAdamW, CreateCompressionController, SetLambda, FactorizeFromCurrentWeights,
     };
 
     /// <summary>Everything a root <c>[Factorize]</c> class must not declare itself.</summary>
     public static readonly string[] EmittedByRoot =
     {
-        Factorization, Penalty, Sparsity, Collapse, CreateSgd, CreateAdamW, SetLambda, FactorizeFromCurrentWeights,
+        Factorization, Penalty, Sparsity, Collapse, CreateSgd, CreateAdamW, CreateCompressionController, SetLambda, FactorizeFromCurrentWeights,
         FactorizationPlan, RegisterComponents, PlanField, FactorizationField,
     };
 

@@ -9,7 +9,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Dwf.Analyzers.Analyzers;
 
 /// <summary>
-/// DWF003, DWF004, DWF005, DWF014: the numeric options of every <c>[Factorize]</c>, checked as the
+/// DWF003, DWF004, DWF005, DWF014, DWF015: the numeric options of every <c>[Factorize]</c>, checked as the
 /// runtime's <c>FactorizationSettings.Create</c> would check them, but in the editor. A field-level
 /// attribute inherits what it leaves unset from the class-level one, as at run time.
 /// </summary>
@@ -24,7 +24,8 @@ public sealed class FactorizationOptionsAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.DepthTooSmall,
         DiagnosticDescriptors.DepthTooLarge,
         DiagnosticDescriptors.OptionOutOfRange,
-        DiagnosticDescriptors.InitStdValueIgnored);
+        DiagnosticDescriptors.InitStdValueIgnored,
+        DiagnosticDescriptors.TargetCompressionInvalid);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -50,7 +51,9 @@ public sealed class FactorizationOptionsAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        Check(context, attribute, FactorizeArguments.Read(attribute), FactorizeArguments.None, SymbolNames.Of(type), () => FieldReadsInheritedInitStdValue(type, types));
+        var own = FactorizeArguments.Read(attribute);
+        Check(context, attribute, own, FactorizeArguments.None, SymbolNames.Of(type), () => FieldReadsInheritedInitStdValue(type, types));
+        CheckTarget(context, attribute, own, SymbolNames.Of(type), classLevel: true);
     }
 
     private static void AnalyzeField(SymbolAnalysisContext context, KnownTypes types)
@@ -64,7 +67,10 @@ public sealed class FactorizationOptionsAnalyzer : DiagnosticAnalyzer
         var inherited = types.FindFactorize(field.ContainingType) is { } classAttribute
             ? FactorizeArguments.Read(classAttribute)
             : FactorizeArguments.None;
-        Check(context, attribute, FactorizeArguments.Read(attribute), inherited, SymbolNames.OfDeclaration(field, context.CancellationToken), valueUsedByAField: static () => false);
+        var own = FactorizeArguments.Read(attribute);
+        string target = SymbolNames.OfDeclaration(field, context.CancellationToken);
+        Check(context, attribute, own, inherited, target, valueUsedByAField: static () => false);
+        CheckTarget(context, attribute, own, target, classLevel: false);
     }
 
     private static void Check(
@@ -114,6 +120,32 @@ public sealed class FactorizationOptionsAnalyzer : DiagnosticAnalyzer
         }
 
         CheckInitStdValue(context, attribute, own, inherited, target, valueUsedByAField);
+    }
+
+    // DWF015: a target ratio must be > 1 and finite, on the class, and without Lambda (λ is steered from the default).
+    private static void CheckTarget(SymbolAnalysisContext context, AttributeData attribute, FactorizeArguments own, string target, bool classLevel)
+    {
+        if (own.TargetCompression is not { } ratio)
+        {
+            return;
+        }
+
+        string? problem = !classLevel
+            ? "it is a setting of the whole model; move it to the class's [Factorize]"
+            : !(IsFinite(ratio) && ratio > 1)
+                ? "the ratio of total to non-zero weights must be finite and above 1 (100 keeps 1 % of the weights; 1 would keep them all)"
+                : own.Lambda is not null
+                    ? "with a target λ is steered during training, so Lambda must not be set as well; remove Lambda (or remove TargetCompression to train with a fixed λ)"
+                    : null;
+        if (problem is not null)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.TargetCompressionInvalid,
+                AttributeLocations.OfNamedArgument(attribute, FactorizeArguments.TargetCompressionName, context.CancellationToken),
+                FactorizeArguments.Format(ratio),
+                target,
+                problem));
+        }
     }
 
     private static void CheckInitStdValue(

@@ -13,6 +13,7 @@ internal sealed class FactorizeArguments
     public const string InitTruncationName = "InitTruncation";
     public const string InitStdName = "InitStd";
     public const string InitStdValueName = "InitStdValue";
+    public const string TargetCompressionName = "TargetCompression";
 
     /// <summary>Value of <c>Dwf.InitStd.Fixed</c>.</summary>
     public const int InitStdFixed = 2;
@@ -28,6 +29,8 @@ internal sealed class FactorizeArguments
     public int? InitStd { get; private set; }
 
     public double? InitStdValue { get; private set; }
+
+    public double? TargetCompression { get; private set; }
 
     public static FactorizeArguments Read(AttributeData attribute)
     {
@@ -55,6 +58,9 @@ internal sealed class FactorizeArguments
                     break;
                 case InitStdName:
                     result.InitStd = AsInt(value.Value);
+                    break;
+                case TargetCompressionName:
+                    result.TargetCompression = AsDouble(value.Value);
                     break;
                 case InitStdValueName:
                     result.InitStdValue = AsDouble(value.Value);

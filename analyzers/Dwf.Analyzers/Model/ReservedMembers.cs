@@ -22,6 +22,7 @@ internal static class ReservedMembers
         ["Collapse"] = "the generated method 'Collapse(double)'",
         ["CreateSgd"] = "the generated method 'CreateSgd(...)'",
         ["CreateAdamW"] = "the generated method 'CreateAdamW(...)'",
+        ["CreateCompressionController"] = "the generated method 'CreateCompressionController(...)'",
         ["SetLambda"] = "the generated method 'SetLambda(double)'",
         ["FactorizeFromCurrentWeights"] = "the generated method 'FactorizeFromCurrentWeights()'",
         ["FactorizationPlan"] = "the generated property 'FactorizationPlan'",

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using Dwf.Data;
+using Dwf.Training;
 
 namespace Dwf.Benchmarks.Experiments;
 
@@ -12,6 +13,9 @@ namespace Dwf.Benchmarks.Experiments;
 /// <param name="Log">Progress lines.</param>
 public sealed record ExperimentContext(string Net, ImageClassificationDataset Train, ImageClassificationDataset Test, string WorkDirectory, Action<string> Log)
 {
+    /// <summary>The DWF runs' effective learning-rate cap (<see cref="TrainingOptions.EffectiveRateCap"/>; for studies of the default).</summary>
+    public double EffectiveRateCap { get; init; } = FactorizationDefaults.EffectiveRateCap;
+
     /// <summary>Whether the net takes flattened images.</summary>
     public bool Flatten => Nets.Flatten(Net);
 

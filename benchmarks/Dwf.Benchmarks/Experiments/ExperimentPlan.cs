@@ -29,6 +29,12 @@ public sealed record ExperimentPlan(
     /// </remarks>
     public double? DwfLearningRate { get; init; }
 
+    /// <summary>Target compression ratios of the DWF runs whose λ is steered (<see cref="Method.DwfTarget"/>), at every depth of <see cref="Depths"/>.</summary>
+    public IReadOnlyList<double> DwfTargets { get; init; } = Array.Empty<double>();
+
+    /// <summary>The DWF runs' effective learning-rate cap (null: the library default); a study knob, not part of the run key.</summary>
+    public double? EffectiveRateCap { get; init; }
+
     /// <summary>Base learning rates of the DWF runs for the learning-rate sweep (overrides <see cref="DwfLearningRate"/>).</summary>
     public IReadOnlyList<double>? DwfLearningRates { get; init; }
 
@@ -72,6 +78,7 @@ public sealed record ExperimentPlan(
             TargetRatios: new[] { 10.0, 100.0, 500.0 })
         {
             DwfLearningRate = 0.1,
+            DwfTargets = new[] { 50.0, 100.0, 500.0 },
         }
         : new ExperimentPlan(
             Enum.GetValues<Method>(),
@@ -86,6 +93,7 @@ public sealed record ExperimentPlan(
             TargetRatios: new[] { 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0 })
         {
             DwfLearningRate = 0.1,
+            DwfTargets = new[] { 10.0, 50.0, 100.0, 200.0, 500.0 },
         };
 
     /// <summary>Every run, dense first.</summary>
@@ -110,6 +118,16 @@ public sealed record ExperimentPlan(
                                 {
                                     yield return new RunSpec(method, depth, lambda, lr, 0, seed, Epochs, BatchSize);
                                 }
+                            }
+                        }
+
+                        break;
+                    case Method.DwfTarget:
+                        foreach (var depth in Depths)
+                        {
+                            foreach (var target in DwfTargets)
+                            {
+                                yield return new RunSpec(method, depth, FactorizationDefaults.Lambda, DwfLearningRate ?? LearningRate, target, seed, Epochs, BatchSize);
                             }
                         }
 

@@ -65,9 +65,10 @@ public static class MethodRunner
             Flatten = context.Flatten,
             CheckpointPath = checkpoint,
             Resume = true,
+            EffectiveRateCap = context.EffectiveRateCap,
         };
         // The trainer's per-epoch ratio reads the factorization, so the other methods measure their plain weights.
-        var observer = new EpochLogger(spec, context.Log, spec.Method == Method.Dwf ? null : model);
+        var observer = new EpochLogger(spec, context.Log, spec.Method is Method.Dwf or Method.DwfTarget ? null : model);
 
         switch (spec.Method)
         {
@@ -82,6 +83,15 @@ public static class MethodRunner
             {
                 var factorization = Factorization.Attach(model, new FactorizationPlan(new FactorizationOptions { Depth = spec.Depth, Lambda = spec.Lambda }, context.Net));
                 new Trainer(model, options).Fit(context.Train, context.Test, observer);
+                factorization.Collapse();
+                break;
+            }
+
+            case Method.DwfTarget:
+            {
+                // No λ in the plan: the controller starts from the default λ and steers it to the target.
+                var factorization = Factorization.Attach(model, new FactorizationPlan(new FactorizationOptions { Depth = spec.Depth }, context.Net));
+                new Trainer(model, options with { TargetCompression = spec.TargetRatio }).Fit(context.Train, context.Test, observer);
                 factorization.Collapse();
                 break;
             }
@@ -180,7 +190,10 @@ public static class MethodRunner
             {
                 double ratio = plainModel is null ? metrics.CompressionRatio : Sparsity.Measure(plainModel, Sparsity.Threshold).Global;
                 double ratio1e3 = plainModel is null ? metrics.CompressionRatioAt1e3 : Sparsity.Measure(plainModel, 1e-3).Global;
-                log(FormattableString.Invariant($"    epoch {metrics.Epoch}/{spec.Epochs}: loss {metrics.TrainLoss:F4}, test accuracy {metrics.TestAccuracy * 100:F2} %, CR {SparsityReport.FormatRatio(ratio)} (at 1e-3: {SparsityReport.FormatRatio(ratio1e3)}), {metrics.Seconds:F1} s"));
+                string steering = metrics.TargetCompression is double target
+                    ? FormattableString.Invariant($", target {target:G4}, projected {SparsityReport.FormatRatio(metrics.ProjectedCompression ?? 1)}, λ {metrics.Lambda:G3}")
+                    : string.Empty;
+                log(FormattableString.Invariant($"    epoch {metrics.Epoch}/{spec.Epochs}: loss {metrics.TrainLoss:F4}, test accuracy {metrics.TestAccuracy * 100:F2} %, CR {SparsityReport.FormatRatio(ratio)} (at 1e-3: {SparsityReport.FormatRatio(ratio1e3)}){steering}, {metrics.Seconds:F1} s"));
             }
         }
 

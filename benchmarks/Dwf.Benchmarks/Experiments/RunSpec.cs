@@ -11,6 +11,9 @@ public enum Method
     /// <summary>Deep weight factorization at depth D and penalty λ.</summary>
     Dwf,
 
+    /// <summary>Deep weight factorization at depth D with λ steered to a target compression ratio (<see cref="CompressionController"/>).</summary>
+    DwfTarget,
+
     /// <summary>Vanilla L1 regularization λ‖W‖₁ trained directly by SGD.</summary>
     L1,
 
@@ -33,9 +36,9 @@ public enum Method
 /// <summary>One training run of the harness.</summary>
 /// <param name="Method">Method.</param>
 /// <param name="Depth">D for DWF, 1 otherwise.</param>
-/// <param name="Lambda">λ of DWF/L1 (weight decay for dense; 0 for pruning methods).</param>
+/// <param name="Lambda">λ of DWF/L1 (initial λ of DWF with a target; weight decay for dense; 0 for pruning methods).</param>
 /// <param name="LearningRate">Peak learning rate of the dense parameters (factor groups are scaled by the depth rule).</param>
-/// <param name="TargetRatio">Target compression ratio of pruning methods; 0 otherwise.</param>
+/// <param name="TargetRatio">Target compression ratio of pruning methods and of DWF with a target; 0 otherwise.</param>
 /// <param name="Seed">Seed.</param>
 /// <param name="Epochs">Epochs.</param>
 /// <param name="BatchSize">Batch size.</param>
@@ -51,6 +54,7 @@ public sealed record RunSpec(Method Method, int Depth, double Lambda, double Lea
     public string Label => Method switch
     {
         Method.Dwf => string.Create(CultureInfo.InvariantCulture, $"DWF D={Depth} λ={Lambda:G3} lr={LearningRate:G3}"),
+        Method.DwfTarget => string.Create(CultureInfo.InvariantCulture, $"DWF D={Depth} target CR={TargetRatio:G4} lr={LearningRate:G3}"),
         Method.L1 => string.Create(CultureInfo.InvariantCulture, $"L1 λ={Lambda:G3}"),
         Method.Dense => string.Create(CultureInfo.InvariantCulture, $"dense wd={Lambda:G3}"),
         _ => string.Create(CultureInfo.InvariantCulture, $"{Method} CR={TargetRatio:G4}"),

@@ -26,6 +26,7 @@ public static class Summary
     {
         Method.Dense => "dense",
         Method.Dwf => $"DWF D={spec.Depth.ToString(CultureInfo.InvariantCulture)}",
+        Method.DwfTarget => $"DWF D={spec.Depth.ToString(CultureInfo.InvariantCulture)} target",
         Method.L1 => "L1 (SGD)",
         Method.Magnitude => "magnitude (no fine-tuning)",
         Method.Random => "random at init",
@@ -195,6 +196,7 @@ public static class Summary
         return spec.Method switch
         {
             Method.Dwf => string.Create(c, $"λ = {Scientific(spec.Lambda)}, lr = {spec.LearningRate:G3} × {DepthLearningRate.Multiplier(spec.Depth):G3}"),
+            Method.DwfTarget => string.Create(c, $"target CR {spec.TargetRatio:G4} (λ steered from {Scientific(spec.Lambda)}), lr = {spec.LearningRate:G3} × {DepthLearningRate.Multiplier(spec.Depth):G3}"),
             Method.L1 => string.Create(c, $"λ = {Scientific(spec.Lambda)}"),
             Method.Dense => string.Create(c, $"weight decay {Scientific(spec.Lambda)}"),
             _ => string.Create(c, $"target CR {spec.TargetRatio:G4}"),

@@ -27,12 +27,14 @@ internal static class ExperimentsVerb
         var lambdas = new Option<string?>("--lambdas") { Description = "Override the DWF λ grid, comma-separated." };
         var depths = new Option<string?>("--depths") { Description = "Override the DWF depths, comma-separated." };
         var targets = new Option<string?>("--targets") { Description = "Override the target compression ratios of the pruning baselines." };
+        var dwfTargets = new Option<string?>("--dwf-targets") { Description = "Override the target compression ratios of the DWF runs whose λ is steered (method dwftarget)." };
         var learningRate = new Option<double?>("--lr") { Description = "Override the peak learning rate of the dense, L1 and pruning runs." };
         var dwfLearningRate = new Option<double?>("--dwf-lr") { Description = "Override the base learning rate of the DWF runs (factor groups: × the depth multiplier)." };
+        var cap = new Option<double?>("--effective-lr-cap") { Description = "Override the DWF runs' effective learning-rate cap (multiple of the dense rate; 0 = none). For studies of the default: use a separate --out." };
         var methods = new Option<string?>("--methods") { Description = $"Only these methods, comma-separated: {string.Join(", ", Enum.GetNames<Method>().Select(n => n.ToLowerInvariant()))}." };
         var command = new Command("experiments", "Accuracy vs compression of DWF and baselines on one net/dataset pair (resumable).")
         {
-            net, dataset, profile, outDirectory, dataDirectory, workDirectory, epochs, seeds, lambdas, depths, targets, methods, learningRate, dwfLearningRate, threads,
+            net, dataset, profile, outDirectory, dataDirectory, workDirectory, epochs, seeds, lambdas, depths, targets, dwfTargets, methods, learningRate, dwfLearningRate, cap, threads,
         };
         command.SetAction(result => CommonOptions.Guard(() =>
         {
@@ -57,6 +59,11 @@ internal static class ExperimentsVerb
                 plan = double.IsFinite(dwfLr) && dwfLr > 0 ? plan with { DwfLearningRate = dwfLr } : throw new ArgumentException($"--dwf-lr must be finite and > 0, got {dwfLr}.");
             }
 
+            if (result.GetValue(cap) is double c)
+            {
+                plan = c >= 0 ? plan with { EffectiveRateCap = c == 0 ? double.PositiveInfinity : c } : throw new ArgumentException($"--effective-lr-cap must be ≥ 0 (0: no cap), got {c}.");
+            }
+
             if (result.GetValue(seeds) is int s)
             {
                 plan = s >= 1 ? plan with { Seeds = Enumerable.Range(1, s).Select(i => (long)i).ToArray() } : throw new ArgumentException($"--seeds must be at least 1, got {s}.");
@@ -67,6 +74,7 @@ internal static class ExperimentsVerb
                 DwfLambdas = CommonOptions.ParseList(result.GetValue(lambdas), "--lambdas", plan.DwfLambdas.ToArray()),
                 Depths = CommonOptions.ParseList(result.GetValue(depths), "--depths", plan.Depths.Select(d => (double)d).ToArray()).Select(d => (int)d).ToArray(),
                 TargetRatios = CommonOptions.ParseList(result.GetValue(targets), "--targets", plan.TargetRatios.ToArray()),
+                DwfTargets = CommonOptions.ParseList(result.GetValue(dwfTargets), "--dwf-targets", plan.DwfTargets.ToArray()),
             };
             if (result.GetValue(methods) is string list)
             {
@@ -78,15 +86,15 @@ internal static class ExperimentsVerb
                 };
             }
 
-            if (plan.Depths.Any(d => d < 2) || plan.DwfLambdas.Any(l => !(l >= 0)) || plan.TargetRatios.Any(t => !(t >= 1)))
+            if (plan.Depths.Any(d => d < 2) || plan.DwfLambdas.Any(l => !(l >= 0)) || plan.TargetRatios.Any(t => !(t >= 1)) || plan.DwfTargets.Any(t => !(t > 1)))
             {
-                throw new ArgumentException("Depths must be ≥ 2, λ ≥ 0 and target ratios ≥ 1.");
+                throw new ArgumentException("Depths must be ≥ 2, λ ≥ 0, pruning target ratios ≥ 1 and DWF target ratios > 1.");
             }
 
             string output = result.GetValue(outDirectory) ?? (quick ? Path.Combine("artifacts", "quick", $"{netName}-{datasetName}") : CommonOptions.DefaultResults(netName, datasetName));
             string work = result.GetValue(workDirectory) ?? CommonOptions.DefaultWork(netName, datasetName);
             string commandLine = CommonOptions.CommandLine("experiments", ("--net", netName), ("--dataset", datasetName), ("--profile", quick ? "quick" : "full"),
-                ("--epochs", result.GetValue(epochs)), ("--lr", result.GetValue(learningRate)), ("--dwf-lr", result.GetValue(dwfLearningRate)), ("--seeds", result.GetValue(seeds)), ("--lambdas", result.GetValue(lambdas)), ("--depths", result.GetValue(depths)), ("--targets", result.GetValue(targets)), ("--methods", result.GetValue(methods)));
+                ("--epochs", result.GetValue(epochs)), ("--lr", result.GetValue(learningRate)), ("--dwf-lr", result.GetValue(dwfLearningRate)), ("--seeds", result.GetValue(seeds)), ("--lambdas", result.GetValue(lambdas)), ("--depths", result.GetValue(depths)), ("--targets", result.GetValue(targets)), ("--dwf-targets", result.GetValue(dwfTargets)), ("--effective-lr-cap", result.GetValue(cap)), ("--methods", result.GetValue(methods)));
             new ExperimentRunner(netName, CommonOptions.Variant(datasetName), output, work, CommonOptions.DataOptions(result.GetValue(dataDirectory)), commandLine).Run(plan);
         }));
         return command;

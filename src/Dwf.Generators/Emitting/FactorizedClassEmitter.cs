@@ -142,11 +142,14 @@ internal static class FactorizedClassEmitter
         Forward(writer, "Multiplies the factors back into the weights, zeroes |W| below <paramref name=\"threshold\"/> and removes the factors: an ordinary module again.",
             $"global::Dwf.SparsityReport Collapse({ThresholdParameter})", "Collapse(threshold)");
         Forward(writer, "SGD over the factors (weight decay 2*lambda/D, depth-aware learning rate) and the other parameters (<paramref name=\"weight_decay\"/>).",
-            "global::Dwf.FactorizedSgd CreateSgd(double lr, double momentum = 0.0, bool nesterov = false, double weight_decay = 0.0, double dampening = 0.0, bool penalty_as_weight_decay = true)",
-            "CreateSgd(lr, momentum, nesterov, weight_decay, dampening, penalty_as_weight_decay)");
+            "global::Dwf.FactorizedSgd CreateSgd(double lr, double momentum = 0.0, bool nesterov = false, double weight_decay = 0.0, double dampening = 0.0, bool penalty_as_weight_decay = true, double effective_lr_cap = global::Dwf.FactorizationDefaults.EffectiveRateCap)",
+            "CreateSgd(lr, momentum, nesterov, weight_decay, dampening, penalty_as_weight_decay, effective_lr_cap)");
         Forward(writer, "AdamW over the factors (decoupled weight decay 2*lambda/D) and the other parameters (<paramref name=\"weight_decay\"/>).",
             "global::Dwf.FactorizedAdamW CreateAdamW(double lr, double beta1 = 0.9, double beta2 = 0.999, double eps = 1E-08, double weight_decay = 0.0, bool amsgrad = false, bool penalty_as_weight_decay = true)",
             "CreateAdamW(lr, beta1, beta2, eps, weight_decay, amsgrad, penalty_as_weight_decay)");
+        Forward(writer, "Steers lambda during training to reach <paramref name=\"target_compression\"/> (default: the [Factorize] TargetCompression) at the end; call its step() after every optimizer.step().",
+            "global::Dwf.CompressionController CreateCompressionController(global::TorchSharp.torch.optim.Optimizer optimizer, long total_steps, double? target_compression = null, global::Dwf.CompressionControllerOptions? options = null)",
+            "CreateCompressionController(optimizer, total_steps, target_compression, options)");
         Forward(writer, "Sets lambda of every factorized weight; optimizers pick it up at their next step.",
             "void SetLambda(double lambda)", "SetLambda(lambda)");
         Forward(writer, "Sets the factors from the current (e.g. loaded, pretrained) weights, function-preservingly.",
@@ -192,6 +195,7 @@ internal static class FactorizedClassEmitter
             options.InitStdMember is { } std ? $"InitStd = global::Dwf.InitStd.{std}" : null,
             options.InitStdValue is { } stdValue ? $"InitStdValue = {CSharpLiterals.Double(stdValue)}" : null,
             options.InitVarianceCorrection is { } correction ? $"InitVarianceCorrection = {CSharpLiterals.Bool(correction)}" : null,
+            options.TargetCompression is { } target ? $"TargetCompression = {CSharpLiterals.Double(target)}" : null,
         };
         return "new global::Dwf.FactorizationOptions { " + string.Join(", ", assignments.Where(a => a is not null)) + " }";
     }

@@ -12,6 +12,7 @@ namespace Dwf.Generators.Model;
 /// <param name="InitStdIsFixed">Whether <paramref name="InitStdMember"/> names the <c>Fixed</c> member (needs a positive InitStdValue).</param>
 /// <param name="InitStdValue">InitStdValue.</param>
 /// <param name="InitVarianceCorrection">InitVarianceCorrection.</param>
+/// <param name="TargetCompression">TargetCompression (class level only; not together with Lambda).</param>
 internal sealed record FactorizationOptionsModel(
     int? Depth,
     double? Lambda,
@@ -20,9 +21,10 @@ internal sealed record FactorizationOptionsModel(
     string? InitStdMember,
     bool? InitStdIsFixed,
     double? InitStdValue,
-    bool? InitVarianceCorrection)
+    bool? InitVarianceCorrection,
+    double? TargetCompression)
 {
-    public static FactorizationOptionsModel None { get; } = new(null, null, null, null, null, null, null, null);
+    public static FactorizationOptionsModel None { get; } = new(null, null, null, null, null, null, null, null, null);
 
     public bool IsEmpty => this == None;
 
@@ -35,5 +37,6 @@ internal sealed record FactorizationOptionsModel(
         InitStdMember ?? fallback.InitStdMember,
         InitStdIsFixed ?? fallback.InitStdIsFixed,
         InitStdValue ?? fallback.InitStdValue,
-        InitVarianceCorrection ?? fallback.InitVarianceCorrection);
+        InitVarianceCorrection ?? fallback.InitVarianceCorrection,
+        TargetCompression ?? fallback.TargetCompression);
 }

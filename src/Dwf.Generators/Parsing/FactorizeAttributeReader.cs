@@ -52,6 +52,9 @@ internal static class FactorizeAttributeReader
                 case "InitVarianceCorrection" when value.Value is bool correction:
                     options = options with { InitVarianceCorrection = correction };
                     break;
+                case "TargetCompression" when value.Value is double target && IsFinite(target) && target > 1:
+                    options = options with { TargetCompression = target };
+                    break;
                 case "InitStd" when value.Kind == TypedConstantKind.Enum && EnumMemberName(value) is { } member:
                     options = options with { InitStdMember = member, InitStdIsFixed = member == "Fixed" };
                     break;
@@ -61,7 +64,8 @@ internal static class FactorizeAttributeReader
             }
         }
 
-        return options;
+        // With a target, λ is steered at run time: both at once is DWF015, and the runtime would refuse the plan.
+        return options.TargetCompression is not null && options.Lambda is not null ? null : options;
     }
 
     /// <summary>

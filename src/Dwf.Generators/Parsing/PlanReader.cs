@@ -83,7 +83,9 @@ internal static class PlanReader
         }
 
         // The runtime validates resolved options when it builds the plan (a static initializer): make sure it can't throw.
-        if (!FactorizeAttributeReader.ResolvesCleanly(plan.Options, FactorizationOptionsModel.None)
+        // A class-level target with a class-level λ (e.g. the target here, λ on a factorized base) is refused too (DWF015).
+        if ((plan.Options.TargetCompression is not null && plan.Options.Lambda is not null)
+            || !FactorizeAttributeReader.ResolvesCleanly(plan.Options, FactorizationOptionsModel.None)
             || plan.Fields.Any(f => !FactorizeAttributeReader.ResolvesCleanly(f.Options, plan.Options)))
         {
             return null;
@@ -135,9 +137,9 @@ internal static class PlanReader
             if (factorize is not null)
             {
                 var read = FactorizeAttributeReader.Read(factorize);
-                if (read is null || !CanHoldLayerOrParameter(field.Type))
+                if (read is null || read.TargetCompression is not null || !CanHoldLayerOrParameter(field.Type))
                 {
-                    return null; // DWF003/DWF005/DWF006
+                    return null; // DWF003/DWF005/DWF006/DWF015 (a target is a class-level setting)
                 }
 
                 options = read;

@@ -59,4 +59,12 @@ public sealed class FactorizeAttribute : Attribute
     /// <c>true</c>). Without it the truncation shrinks the product's std (to about 0.81·σ_w at D = 3).
     /// </summary>
     public bool InitVarianceCorrection { get; set; } = true;
+
+    /// <summary>
+    /// The compression ratio wanted at the end of training (&gt; 1; 100 = 99 % of the weights zero, at the exact
+    /// collapse threshold), instead of a fixed <see cref="Lambda"/>: the <see cref="Training.Trainer"/>, or a
+    /// <see cref="CompressionController"/> in your own loop, steers λ during training to reach it in one run. Class
+    /// level only; not together with <see cref="Lambda"/> (analyzer DWF015). 0 (default): no target.
+    /// </summary>
+    public double TargetCompression { get; set; }
 }

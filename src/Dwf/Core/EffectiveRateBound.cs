@@ -13,8 +13,8 @@ namespace Dwf.Core;
 /// which is how the factorization makes weights die. For large ones S grows without limit: a LeNet-5 conv1 weight at
 /// |W| ≈ 40 had η·S ≈ 200 at factor rate 0.5, and the run diverged (docs/learning-rate.md). The bound scales each
 /// entry's factor update (gradient and weight decay alike, so the stationary points and the L_{2/D} equivalence are
-/// unchanged) by P = min(1, c/S) with c = <c>Ratio</c> × (dense learning rate) / (factor learning rate): a weight
-/// never moves faster than a dense weight at <c>Ratio</c> × the dense rate, and weights with η·S below that, the
+/// unchanged) by P = min(1, c/S) with c = cap × (dense learning rate) / (factor learning rate): a weight
+/// never moves faster than a dense weight at cap × the dense rate, and weights with η·S below that, the
 /// small ones whose dynamics make the sparsity, are untouched.
 /// </para>
 /// </remarks>

@@ -232,7 +232,7 @@ public sealed class Factorization
     /// <param name="dampening">Dampening for momentum.</param>
     /// <param name="penalty_as_weight_decay">Apply the DWF penalty as weight decay 2λ/D (default). With <c>false</c>, add <see cref="Penalty"/> to the loss yourself.</param>
     /// <param name="effective_lr_cap">
-    /// Bound on how fast a factorized weight may move, as a multiple of the dense learning rate (default 1; see
+    /// Bound on how fast a factorized weight may move, as a multiple of the dense learning rate (default 3; see
     /// <see cref="FactorizedSgd.EffectiveRateCap"/>). Large weights would otherwise move up to D·|W|^(2−2/D) × the
     /// factor rate per unit gradient and diverge; <see cref="double.PositiveInfinity"/> turns the bound off.
     /// </param>
@@ -240,7 +240,7 @@ public sealed class Factorization
     {
         if (double.IsNaN(effective_lr_cap) || effective_lr_cap <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(effective_lr_cap), effective_lr_cap, "The effective learning-rate cap must be > 0 (default 1; double.PositiveInfinity for none).");
+            throw new ArgumentOutOfRangeException(nameof(effective_lr_cap), effective_lr_cap, "The effective learning-rate cap must be > 0 (default 3; double.PositiveInfinity for none).");
         }
 
         var layout = ParameterLayout.Build(this, lr);
@@ -259,6 +259,29 @@ public sealed class Factorization
     {
         var layout = ParameterLayout.Build(this, lr);
         return new FactorizedAdamW(layout, lr, beta1, beta2, eps, weight_decay, amsgrad, penalty_as_weight_decay);
+    }
+
+    /// <summary>
+    /// A controller that steers λ so that the compression ratio at the end of training reaches
+    /// <paramref name="target_compression"/> (default: the plan's <c>[Factorize(TargetCompression = …)]</c>). Call its
+    /// <see cref="CompressionController.step"/> after every <c>optimizer.step()</c>.
+    /// </summary>
+    /// <param name="optimizer">The optimizer from <see cref="CreateSgd"/> or <see cref="CreateAdamW"/> of this factorization.</param>
+    /// <param name="total_steps">Optimizer steps of the whole run (epochs × batches per epoch).</param>
+    /// <param name="target_compression">The ratio wanted at the end (&gt; 1); <c>null</c> takes the plan's.</param>
+    /// <param name="options">How λ is steered (defaults: <see cref="CompressionControllerOptions"/>).</param>
+    /// <exception cref="ArgumentException">No target here or in the plan, a target ≤ 1, or an optimizer of another model.</exception>
+    public CompressionController CreateCompressionController(optim.Optimizer optimizer, long total_steps, double? target_compression = null, CompressionControllerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        double target = target_compression ?? Plan.Options.TargetCompression
+            ?? throw new ArgumentException($"{Plan.Name} has no target compression ratio: pass target_compression (e.g. 100 for 99 % zeros) or set [Factorize(TargetCompression = 100)].", nameof(target_compression));
+        if (optimizer is not IFactorizedOptimizer factorized || !ReferenceEquals(factorized.Owner, this))
+        {
+            throw new ArgumentException($"The optimizer does not train {Plan.Name}'s factors: create it with this model's CreateSgd or CreateAdamW.", nameof(optimizer));
+        }
+
+        return new CompressionController(optimizer, target, total_steps, options);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using Dwf.Core;
 using TorchSharp.Modules;
@@ -10,7 +11,7 @@ namespace Dwf;
 /// TorchSharp's <see cref="AdamW"/> for a factorized module: factor groups by depth with decoupled weight
 /// decay 2λ/D, one group for the other parameters.
 /// </summary>
-public sealed class FactorizedAdamW : AdamW
+public sealed class FactorizedAdamW : AdamW, IFactorizedOptimizer
 {
     private readonly FactorizationStepper _stepper;
 
@@ -29,6 +30,12 @@ public sealed class FactorizedAdamW : AdamW
     {
         _stepper = new FactorizationStepper(layout, penaltyAsWeightDecay, SetFactorGroupWeightDecay);
     }
+
+    Factorization IFactorizedOptimizer.Owner => _stepper.Layout.Owner;
+
+    // AdamW's decay is decoupled from its moments: a dying factor shrinks by lr·wd per step, without momentum's 1/(1 − β).
+    IReadOnlyList<(int Depth, double LearningRate, double Momentum)> IFactorizedOptimizer.FactorGroupRates() =>
+        _stepper.Layout.FactorGroups.Select((g, i) => (g.Depth, ((ParamGroup)_parameter_groups[i]).Options.LearningRate!.Value, 0.0)).ToList();
 
     /// <inheritdoc/>
     public override Tensor step(Func<Tensor>? closure = null)

@@ -20,7 +20,7 @@ namespace Dwf;
 /// update runs as tensor operations. Factor gradients that arrive through autograd (when the penalty is
 /// added to the loss) are included and then cleared.
 /// </remarks>
-public sealed class FactorizedSgd : SGD
+public sealed class FactorizedSgd : SGD, IFactorizedOptimizer
 {
     private readonly FactorizationStepper _stepper;
     private readonly FusedFactorSgd _kernel = new();
@@ -47,7 +47,7 @@ public sealed class FactorizedSgd : SGD
 
     /// <summary>
     /// The bound on each factorized weight's effective learning rate η·Σ_d Π_{k≠d} w_k², as a multiple of the dense
-    /// group's current learning rate (default 1: no weight moves faster than a dense weight would;
+    /// group's current learning rate (default 3: no weight moves faster than a dense weight at 3 × the dense rate;
     /// <see cref="double.PositiveInfinity"/>: no bound, plain SGD on the factors). See docs/learning-rate.md.
     /// </summary>
     public double EffectiveRateCap { get; set; }
@@ -57,6 +57,13 @@ public sealed class FactorizedSgd : SGD
 
     /// <summary>Depth of the factor group at <paramref name="index"/>.</summary>
     public int FactorGroupDepth(int index) => _stepper.Layout.FactorGroups[index].Depth;
+
+    Factorization IFactorizedOptimizer.Owner => _stepper.Layout.Owner;
+
+    IReadOnlyList<(int Depth, double LearningRate, double Momentum)> IFactorizedOptimizer.FactorGroupRates() =>
+        Enumerable.Range(0, FactorGroupCount)
+            .Select(g => (FactorGroupDepth(g), ((ParamGroup)_parameter_groups[g]).Options.LearningRate!.Value, ((ParamGroup)_parameter_groups[g]).Options.momentum!.Value))
+            .ToList();
 
     /// <summary>Use the fused CPU kernel where possible (default true); false forces the general path (for tests and benchmarks).</summary>
     public bool UseFusedKernel { get; set; } = true;

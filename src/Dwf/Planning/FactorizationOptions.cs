@@ -1,3 +1,6 @@
+using System;
+using System.Globalization;
+
 namespace Dwf;
 
 /// <summary>
@@ -28,6 +31,12 @@ public sealed record FactorizationOptions
     /// <summary>Correct the factor std so the truncated product keeps the target std.</summary>
     public bool? InitVarianceCorrection { get; init; }
 
+    /// <summary>
+    /// The compression ratio wanted at the end of training (&gt; 1, class level only): λ is then steered by a
+    /// <see cref="CompressionController"/> from the default λ, and <see cref="Lambda"/> must not be set.
+    /// </summary>
+    public double? TargetCompression { get; init; }
+
     /// <summary>Returns these options with every unset property taken from <paramref name="fallback"/>.</summary>
     public FactorizationOptions Over(FactorizationOptions? fallback)
     {
@@ -45,7 +54,39 @@ public sealed record FactorizationOptions
             InitStd = InitStd ?? fallback.InitStd,
             InitStdValue = InitStdValue ?? fallback.InitStdValue,
             InitVarianceCorrection = InitVarianceCorrection ?? fallback.InitVarianceCorrection,
+            TargetCompression = TargetCompression ?? fallback.TargetCompression,
         };
+    }
+
+    /// <summary>
+    /// Checks the class-level <see cref="TargetCompression"/>: finite, &gt; 1, and not together with <see cref="Lambda"/>
+    /// (with a target, λ is steered during training). Field-level options must not set a target at all.
+    /// </summary>
+    internal void ValidateTarget(string where, bool classLevel)
+    {
+        if (TargetCompression is not double target)
+        {
+            return;
+        }
+
+        if (!classLevel)
+        {
+            throw new ArgumentException($"{where}: TargetCompression is a setting of the whole model: put it on the class's [Factorize], not on a field.");
+        }
+
+        if (!(target > 1) || !double.IsFinite(target))
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(TargetCompression),
+                target,
+                $"{where}: TargetCompression must be finite and > 1 (total / non-zero weights: 100 means 99 % zeros), got {target.ToString("R", CultureInfo.InvariantCulture)}.");
+        }
+
+        if (Lambda is not null)
+        {
+            throw new ArgumentException(
+                $"{where}: set TargetCompression or Lambda, not both: with a target, λ is steered during training (starting from the default {FactorizationDefaults.Lambda.ToString("R", CultureInfo.InvariantCulture)}).");
+        }
     }
 
     /// <summary>Fills every unset property with its default and validates the result.</summary>

@@ -17,4 +17,14 @@ public sealed record EpochMetrics(
     double CompressionRatio,
     double CompressionRatioAt1e3,
     double LearningRate,
-    double Seconds);
+    double Seconds)
+{
+    /// <summary>λ at the end of the epoch (of the first factorized weight); <c>null</c> for a dense model.</summary>
+    public double? Lambda { get; init; }
+
+    /// <summary>The final compression ratio asked for, when a <see cref="CompressionController"/> steers λ; otherwise <c>null</c>.</summary>
+    public double? TargetCompression { get; init; }
+
+    /// <summary>The controller's projected final ratio at the end of the epoch (with <see cref="TargetCompression"/>).</summary>
+    public double? ProjectedCompression { get; init; }
+}

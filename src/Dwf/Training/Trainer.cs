@@ -71,6 +71,7 @@ public sealed class Trainer
         long batchesPerEpoch = loader.BatchesPerEpoch;
         long totalSteps = batchesPerEpoch * o.Epochs;
 
+        var controller = CreateController(factorization, optimizer, totalSteps);
         var progress = new TrainingProgress(0, 0, 0, 0, 0, o.Seed, Array.Empty<EpochMetrics>());
         if (o.Resume && File.Exists(o.CheckpointPath))
         {
@@ -79,6 +80,8 @@ public sealed class Trainer
             {
                 throw new InvalidOperationException($"{o.CheckpointPath}: written with seed {progress.Seed}, resumed with seed {o.Seed}; use the same seed (or start over without --resume).");
             }
+
+            RestoreController(controller, progress.Controller);
 
             observer.OnResume(o.CheckpointPath!, progress.EpochsCompleted, progress.BatchesDone);
         }
@@ -137,6 +140,7 @@ public sealed class Trainer
 
                 optimizer.step();
                 _hooks.AfterStep?.Invoke();
+                controller?.step();
                 if (check && NonFiniteGuard.FirstNonFinite(_model, gradients: false, values: true) is { } badWeight)
                 {
                     throw Diverged(epoch, globalStep, batch, batchesPerEpoch, $"the {badWeight.Kind} '{badWeight.Name}' is not finite after the step", badWeight.Name, history);
@@ -152,7 +156,7 @@ public sealed class Trainer
                     seconds += clock.Elapsed.TotalSeconds;
                     if (o.CheckpointPath is not null)
                     {
-                        TrainingCheckpoint.Save(o.CheckpointPath, _model, optimizer, new TrainingProgress(epoch, batch, globalStep, lossSum, seconds, o.Seed, history));
+                        TrainingCheckpoint.Save(o.CheckpointPath, _model, optimizer, new TrainingProgress(epoch, batch, globalStep, lossSum, seconds, o.Seed, history) { Controller = controller?.state_dict() });
                         observer.OnCheckpoint(o.CheckpointPath, epoch, batch);
                     }
 
@@ -177,17 +181,56 @@ public sealed class Trainer
                 sparsity?.CompressionRatio ?? 1.0,
                 sparsity1e3?.CompressionRatio ?? 1.0,
                 groups[^1].LearningRate,
-                seconds);
+                seconds)
+            {
+                Lambda = factorization?.Weights.FirstOrDefault(w => !w.IsCollapsed)?.Lambda,
+                TargetCompression = controller?.TargetCompression,
+                ProjectedCompression = controller?.LastProjectedCompression,
+            };
             history.Add(metrics);
             observer.OnEpochEnd(metrics);
             if (o.CheckpointPath is not null)
             {
-                TrainingCheckpoint.Save(o.CheckpointPath, _model, optimizer, new TrainingProgress(epoch + 1, 0, globalStep, 0, 0, o.Seed, history));
+                TrainingCheckpoint.Save(o.CheckpointPath, _model, optimizer, new TrainingProgress(epoch + 1, 0, globalStep, 0, 0, o.Seed, history) { Controller = controller?.state_dict() });
                 observer.OnCheckpoint(o.CheckpointPath, epoch + 1, 0);
             }
         }
 
         return new TrainingResult(history);
+    }
+
+    /// <summary>The controller that steers λ when a target ratio is set (options first, then the model's attribute).</summary>
+    private CompressionController? CreateController(Factorization? factorization, optim.Optimizer optimizer, long totalSteps)
+    {
+        double? target = _options.TargetCompression ?? factorization?.Plan.Options.TargetCompression;
+        if (target is not double ratio)
+        {
+            return null;
+        }
+
+        if (factorization is null)
+        {
+            throw new InvalidOperationException($"TrainingOptions.TargetCompression = {ratio.ToString("G4", CultureInfo.InvariantCulture)} needs a factorized model ([Factorize] or Factorization.Attach); {_model.GetType().Name} is not factorized.");
+        }
+
+        return new CompressionController(optimizer, ratio, totalSteps, _options.CompressionControl);
+    }
+
+    private void RestoreController(CompressionController? controller, CompressionControllerState? saved)
+    {
+        if (controller is null && saved is null)
+        {
+            return;
+        }
+
+        if (controller is null || saved is null)
+        {
+            throw new InvalidOperationException(controller is null
+                ? $"{_options.CheckpointPath}: the checkpoint was written by a run that steered λ to CR {saved!.TargetCompression.ToString("G4", CultureInfo.InvariantCulture)}; resume it with the same target."
+                : $"{_options.CheckpointPath}: the checkpoint was written by a run with a fixed λ; resume it without a target compression ratio (or start over).");
+        }
+
+        controller.load_state_dict(saved);
     }
 
     private TrainingDivergedException Diverged(int epoch, long step, long batch, long batches, string what, string? parameter, IReadOnlyList<EpochMetrics> history)

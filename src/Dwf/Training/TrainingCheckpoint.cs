@@ -18,7 +18,11 @@ namespace Dwf.Training;
 /// <param name="EpochSeconds">Training time of the current epoch so far.</param>
 /// <param name="Seed">The run's seed (must match on resume).</param>
 /// <param name="History">Metrics of the completed epochs.</param>
-public sealed record TrainingProgress(int EpochsCompleted, long BatchesDone, long GlobalStep, double EpochLossSum, double EpochSeconds, long Seed, IReadOnlyList<EpochMetrics> History);
+public sealed record TrainingProgress(int EpochsCompleted, long BatchesDone, long GlobalStep, double EpochLossSum, double EpochSeconds, long Seed, IReadOnlyList<EpochMetrics> History)
+{
+    /// <summary>The compression controller's state when λ is steered to a target ratio (<c>null</c> otherwise; absent in older checkpoints).</summary>
+    public CompressionControllerState? Controller { get; init; }
+}
 
 /// <summary>
 /// A training checkpoint in one file: progress (JSON), model state dict (with factors), optimizer

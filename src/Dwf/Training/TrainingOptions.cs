@@ -29,9 +29,19 @@ public sealed record TrainingOptions
 
     /// <summary>
     /// Bound on a factorized weight's effective learning rate, as a multiple of <see cref="LearningRate"/>
-    /// (<see cref="FactorizedSgd.EffectiveRateCap"/>; default 1, <see cref="double.PositiveInfinity"/> for none).
+    /// (<see cref="FactorizedSgd.EffectiveRateCap"/>; default 3, <see cref="double.PositiveInfinity"/> for none).
     /// </summary>
     public double EffectiveRateCap { get; init; } = FactorizationDefaults.EffectiveRateCap;
+
+    /// <summary>
+    /// The compression ratio wanted at the end of training (&gt; 1): λ is then steered by a
+    /// <see cref="CompressionController"/> instead of being fixed. <c>null</c> (default) takes the model's
+    /// <c>[Factorize(TargetCompression = …)]</c> if it has one, else trains with the plan's fixed λ.
+    /// </summary>
+    public double? TargetCompression { get; init; }
+
+    /// <summary>How the controller steers λ when there is a target (defaults: <see cref="CompressionControllerOptions"/>).</summary>
+    public CompressionControllerOptions? CompressionControl { get; init; }
 
     /// <summary>Weight decay (L2) of the parameters that are not factorized.</summary>
     public double WeightDecay { get; init; }
@@ -62,6 +72,7 @@ public sealed record TrainingOptions
         Require(double.IsFinite(LearningRate) && LearningRate > 0, nameof(LearningRate), LearningRate, "must be finite and > 0");
         Require(double.IsFinite(Momentum) && Momentum >= 0 && Momentum < 1, nameof(Momentum), Momentum, "must be in [0, 1)");
         Require(double.IsFinite(WeightDecay) && WeightDecay >= 0, nameof(WeightDecay), WeightDecay, "must be finite and ≥ 0");
+        Require(TargetCompression is null || (TargetCompression > 1 && double.IsFinite(TargetCompression.Value)), nameof(TargetCompression), TargetCompression ?? 0, "must be finite and > 1 (total / non-zero weights; 100 = 99 % zeros)");
         Require(EffectiveRateCap > 0, nameof(EffectiveRateCap), EffectiveRateCap, "must be > 0 (double.PositiveInfinity for no bound)");
         Require(!Nesterov || Momentum > 0, nameof(Nesterov), Nesterov, "needs Momentum > 0");
         Require(NonFiniteCheckInterval >= 1, nameof(NonFiniteCheckInterval), NonFiniteCheckInterval, "must be at least 1");

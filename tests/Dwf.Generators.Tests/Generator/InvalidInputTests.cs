@@ -77,6 +77,9 @@ public sealed class InvalidInputTests
         yield return Case("InitTruncation out of range", Net("[Factorize(InitTruncation = 2.0)]"));
         yield return Case("InitStdValue not positive", Net("[Factorize(InitStd = InitStd.Fixed, InitStdValue = 0)]"));
         yield return Case("InitStd Fixed without a value", Net("[Factorize(InitStd = InitStd.Fixed)]"));
+        yield return Case("TargetCompression of 1", Net("[Factorize(TargetCompression = 1)]"));
+        yield return Case("TargetCompression with Lambda", Net("[Factorize(Lambda = 3e-4, TargetCompression = 100)]"));
+        yield return Case("TargetCompression on a field", Net(members: "[Factorize(TargetCompression = 100)] private readonly Linear other = Linear(2, 2);"));
         yield return Case("field Fixed without a value", Net(members: "[Factorize(InitStd = InitStd.Fixed)] private readonly Linear other = Linear(2, 2);"));
         yield return Case("InitStd not a member", Net("[Factorize(InitStd = (InitStd)7)]"));
         yield return Case("field-level Depth below 2", Net(members: "[Factorize(Depth = 0)] private readonly Linear other = Linear(2, 2);"));

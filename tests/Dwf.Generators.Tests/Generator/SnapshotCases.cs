@@ -45,6 +45,23 @@ public static class SnapshotCases
                 }
                 """),
             }),
+            ["TargetCompression"] = ("Models.Targeted.g.cs", new[]
+            {
+                ("Targeted.cs", Usings + """
+                namespace Models;
+
+                [Factorize(Depth = 3, TargetCompression = 100)]
+                public partial class Targeted : Module<Tensor, Tensor>
+                {
+                    private readonly Linear fc1 = Linear(784, 300), fc2 = Linear(300, 10);
+                    [Factorize(Lambda = 1e-3)] private readonly Linear extra = Linear(10, 10);
+
+                    public Targeted() : base(nameof(Targeted)) => RegisterComponents();
+
+                    public override Tensor forward(Tensor x) => extra.call(fc2.call(relu(fc1.call(x))));
+                }
+                """),
+            }),
             ["DefaultOptions"] = ("Models.Plain.g.cs", new[]
             {
                 ("Plain.cs", Usings + """

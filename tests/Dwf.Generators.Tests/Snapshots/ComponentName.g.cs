@@ -53,11 +53,15 @@ namespace Models
 
         /// <summary>SGD over the factors (weight decay 2*lambda/D, depth-aware learning rate) and the other parameters (<paramref name="weight_decay"/>).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Dwf.Generators", "{version}")]
-        public global::Dwf.FactorizedSgd CreateSgd(double lr, double momentum = 0.0, bool nesterov = false, double weight_decay = 0.0, double dampening = 0.0, bool penalty_as_weight_decay = true) => this.Factorization.CreateSgd(lr, momentum, nesterov, weight_decay, dampening, penalty_as_weight_decay);
+        public global::Dwf.FactorizedSgd CreateSgd(double lr, double momentum = 0.0, bool nesterov = false, double weight_decay = 0.0, double dampening = 0.0, bool penalty_as_weight_decay = true, double effective_lr_cap = global::Dwf.FactorizationDefaults.EffectiveRateCap) => this.Factorization.CreateSgd(lr, momentum, nesterov, weight_decay, dampening, penalty_as_weight_decay, effective_lr_cap);
 
         /// <summary>AdamW over the factors (decoupled weight decay 2*lambda/D) and the other parameters (<paramref name="weight_decay"/>).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Dwf.Generators", "{version}")]
         public global::Dwf.FactorizedAdamW CreateAdamW(double lr, double beta1 = 0.9, double beta2 = 0.999, double eps = 1E-08, double weight_decay = 0.0, bool amsgrad = false, bool penalty_as_weight_decay = true) => this.Factorization.CreateAdamW(lr, beta1, beta2, eps, weight_decay, amsgrad, penalty_as_weight_decay);
+
+        /// <summary>Steers lambda during training to reach <paramref name="target_compression"/> (default: the [Factorize] TargetCompression) at the end; call its step() after every optimizer.step().</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Dwf.Generators", "{version}")]
+        public global::Dwf.CompressionController CreateCompressionController(global::TorchSharp.torch.optim.Optimizer optimizer, long total_steps, double? target_compression = null, global::Dwf.CompressionControllerOptions? options = null) => this.Factorization.CreateCompressionController(optimizer, total_steps, target_compression, options);
 
         /// <summary>Sets lambda of every factorized weight; optimizers pick it up at their next step.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Dwf.Generators", "{version}")]

@@ -1,0 +1,290 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Dwf.Core;
+using static TorchSharp.torch;
+
+namespace Dwf;
+
+/// <summary>
+/// Sparsity on request: steers λ during training so that the compression ratio at the exact collapse threshold
+/// (|W| &lt; 1.19e-7) reaches <see cref="TargetCompression"/> at the end of the run, in one run. Used like a
+/// TorchSharp learning-rate scheduler: create it with the optimizer and the total number of steps, call
+/// <see cref="step"/> after every <c>optimizer.step()</c>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Every <see cref="CompressionControllerOptions.UpdateInterval"/> steps it measures the <b>projected</b> final ratio:
+/// a weight counts as zero if |W| is below τ = min(τ_max, 1.19e-7 · e^R), where R is how far the remaining steps can
+/// still shrink a weight the data no longer supports (each factor decays by lr·2λ/D per step, amplified 1/(1 − β) by
+/// momentum, so W by 2λ·lr/(1 − β); summed over the rest of the learning-rate schedule, times
+/// <see cref="CompressionControllerOptions.ShrinkageEfficiency"/>). At the end R = 0, so the projection is the exact
+/// ratio that <c>Collapse()</c> gives. λ follows the log-ratio error to an intermediate target that rises from 1 to
+/// the target over the first half of the run (a weight does not come back once dead, so the target is approached from
+/// below), multiplicatively and with a bounded rate.
+/// </para>
+/// <para>
+/// Deterministic for a seed (it reads only the weights and the step count) and resumable:
+/// <see cref="state_dict"/>/<see cref="load_state_dict"/>, saved automatically by <see cref="Training.TrainingCheckpoint"/>.
+/// Every weight's λ is scaled by the same factor, so per-layer λ ratios from the plan are kept.
+/// </para>
+/// </remarks>
+public sealed class CompressionController
+{
+    private readonly Factorization _factorization;
+    private readonly IFactorizedOptimizer _optimizer;
+    private readonly CompressionControllerOptions _options;
+    private readonly long _interval;
+    private readonly (FactorizedWeight Weight, double InitialLambda)[] _weights;
+    private double[] _peakRates;
+    private double _momentum;
+    private double _logScale;
+    private double _initialScale;
+    private double? _lastLogProjected;
+    private double _slope;
+
+    /// <summary>Creates the controller for the factors <paramref name="optimizer"/> trains.</summary>
+    /// <param name="optimizer">An optimizer from <see cref="Factorization.CreateSgd"/> or <see cref="Factorization.CreateAdamW"/>, created before any step.</param>
+    /// <param name="target_compression">The compression ratio wanted at the end (&gt; 1; CR 100 = 99 % sparse).</param>
+    /// <param name="total_steps">The number of optimizer steps of the whole run.</param>
+    /// <param name="options">Tuning; the defaults are measured (docs/target-compression.md).</param>
+    /// <exception cref="ArgumentException">A target ≤ 1 or not finite, fewer than one step, an optimizer that does not train the factors.</exception>
+    public CompressionController(optim.Optimizer optimizer, double target_compression, long total_steps, CompressionControllerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ValidateTarget(target_compression, nameof(target_compression));
+        if (total_steps < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(total_steps), total_steps, "The run must have at least one step: pass epochs × batches per epoch.");
+        }
+
+        _optimizer = optimizer as IFactorizedOptimizer
+            ?? throw new ArgumentException($"A CompressionController steers the penalty of an optimizer created by CreateSgd or CreateAdamW; got {optimizer.GetType().Name}, which does not train the factors.", nameof(optimizer));
+        _factorization = _optimizer.Owner;
+        _options = Validate(options ?? new CompressionControllerOptions());
+        TargetCompression = target_compression;
+        TotalSteps = total_steps;
+        _interval = _options.UpdateInterval ?? Math.Max(1, total_steps / 1000);
+        _weights = _factorization.Weights.Where(w => !w.IsCollapsed).Select(w => (w, w.Lambda)).ToArray();
+        if (_weights.Length == 0)
+        {
+            throw new InvalidOperationException($"{_factorization.Plan.Name} has no factorized weights to steer (collapsed, or nothing was factorized).");
+        }
+
+        if (_weights.All(w => w.InitialLambda == 0))
+        {
+            throw new InvalidOperationException($"{_factorization.Plan.Name}: every factorized weight has λ = 0, which no scaling can change. Give the weights a λ > 0 (the default 3e-4 is a good start) and let the controller adapt it.");
+        }
+
+        var rates = _optimizer.FactorGroupRates();
+        _peakRates = rates.Select(r => r.LearningRate).ToArray();
+        _momentum = rates.Count == 0 ? 0 : rates.Max(r => r.Momentum);
+        LastProjectedCompression = LastCompression = 1.0;
+
+        // Start low for modest targets: a weight the penalty has killed does not come back, so the target is
+        // approached from below (the controller raises λ within a few shrink units when it has to).
+        _initialScale = _options.InitialLambdaScale ?? Math.Min(1.0, Math.Pow(target_compression / 100.0, 2.0 / 3.0));
+        _logScale = Math.Log(_initialScale);
+        ApplyLambda();
+    }
+
+    /// <summary>The compression ratio wanted at the end of training.</summary>
+    public double TargetCompression { get; }
+
+    /// <summary>The number of steps of the whole run.</summary>
+    public long TotalSteps { get; }
+
+    /// <summary>Steps taken so far (calls of <see cref="step"/>).</summary>
+    public long Steps { get; private set; }
+
+    /// <summary>The factor applied to every weight's initial λ.</summary>
+    public double LambdaScale => Math.Exp(_logScale);
+
+    /// <summary>The current λ of the first factorized weight (all weights share it unless the plan gave them their own).</summary>
+    public double Lambda => _weights[0].InitialLambda * LambdaScale;
+
+    /// <summary>The intermediate target at the current step (rises from 1 to <see cref="TargetCompression"/>).</summary>
+    public double CurrentTarget => IntermediateTarget((double)Steps / TotalSteps);
+
+    /// <summary>The projected final ratio at the last update (what the controller steers).</summary>
+    public double LastProjectedCompression { get; private set; }
+
+    /// <summary>The ratio at the exact collapse threshold at the last update.</summary>
+    public double LastCompression { get; private set; }
+
+    /// <summary>Compression ratio for a sparsity (fraction of zeros): 0.99 → 100.</summary>
+    public static double CompressionFromSparsity(double sparsity)
+    {
+        if (!(sparsity >= 0 && sparsity < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(sparsity), sparsity, "Sparsity is the fraction of zero weights, in [0, 1) (0.99 = 99 % zeros = compression ratio 100).");
+        }
+
+        return 1.0 / (1.0 - sparsity);
+    }
+
+    /// <summary>Call after every <c>optimizer.step()</c> (and after the learning-rate scheduler's step, if any).</summary>
+    public void step()
+    {
+        if (Steps >= TotalSteps)
+        {
+            throw new InvalidOperationException(
+                string.Create(CultureInfo.InvariantCulture, $"The CompressionController was created for {TotalSteps} steps and has taken them all; create it with the run's total number of steps (epochs × batches per epoch)."));
+        }
+
+        Steps++;
+        if (Steps % _interval == 0 || Steps == TotalSteps)
+        {
+            Update();
+        }
+    }
+
+    /// <summary>The controller's state, for checkpoints.</summary>
+    public CompressionControllerState state_dict() =>
+        new(TargetCompression, TotalSteps, Steps, LambdaScale, _peakRates.ToArray(), _momentum, LastProjectedCompression, LastCompression, _lastLogProjected, _slope);
+
+    /// <summary>Restores a state from <see cref="state_dict"/> and applies its λ to the model.</summary>
+    /// <exception cref="ArgumentException">The state was saved for another target, run length or optimizer.</exception>
+    public void load_state_dict(CompressionControllerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.TargetCompression != TargetCompression || state.TotalSteps != TotalSteps || state.PeakFactorRates.Count != _peakRates.Length)
+        {
+            throw new ArgumentException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The saved controller state is for target CR {state.TargetCompression:G4} over {state.TotalSteps} steps with {state.PeakFactorRates.Count} factor groups; this controller has CR {TargetCompression:G4}, {TotalSteps} steps, {_peakRates.Length} groups. Resume with the same options."), nameof(state));
+        }
+
+        Steps = state.Steps;
+        _logScale = Math.Log(state.LambdaScale);
+        _peakRates = state.PeakFactorRates.ToArray();
+        _momentum = state.Momentum;
+        LastProjectedCompression = state.LastProjectedCompression;
+        LastCompression = state.LastCompression;
+        _lastLogProjected = state.LastLogProjected;
+        _slope = state.ProjectedSlope;
+        ApplyLambda();
+    }
+
+    internal static void ValidateTarget(double target, string name)
+    {
+        if (!(target > 1) || !double.IsFinite(target))
+        {
+            throw new ArgumentOutOfRangeException(name, target, "The target compression ratio must be finite and > 1 (total / non-zero weights: 100 means 99 % of the weights are zero).");
+        }
+    }
+
+    private double IntermediateTarget(double progress)
+    {
+        double p = Math.Clamp(progress / _options.RampFraction, 0.0, 1.0);
+        double rise = 1.0 - Math.Pow(1.0 - p, 3);
+        return Math.Exp(Math.Log(TargetCompression) * rise);
+    }
+
+    private void Update()
+    {
+        double progress = (double)Steps / TotalSteps;
+        var (projected, exact) = Measure(progress);
+        LastProjectedCompression = projected;
+        LastCompression = exact;
+        // The weights answer a change of λ only after a few shrink units: anticipate where the projected ratio is
+        // heading (its rise per shrink unit, smoothed) instead of waiting for it, or λ winds up and overshoots.
+        // Time in shrink units of the starting λ: with the current λ instead, a rising λ would speed up its own clock.
+        double shrinkSinceLastUpdate = ShrinkPerStep(_weights[0].InitialLambda * _initialScale, CurrentFactorRate()) * _interval;
+        double logProjected = Math.Log(projected);
+        if (shrinkSinceLastUpdate > 0 && _lastLogProjected is double previous)
+        {
+            double slope = Math.Max(0.0, (logProjected - previous) / shrinkSinceLastUpdate);
+            _slope = (0.7 * _slope) + (0.3 * slope);
+        }
+
+        _lastLogProjected = logProjected;
+        double heading = logProjected + (_options.Anticipation * _slope);
+        double error = Math.Clamp(Math.Log(IntermediateTarget(progress)) - heading, -1.0, 1.0);
+
+        // Time is counted in the plant's own unit: how far the penalty alone shrank a dying weight since the last
+        // update (ln of the factor). A weight needs a few such units to fall from its working size to the projection
+        // threshold, whatever the run's length, learning rate or λ; a gain per unit keeps λ from running away while
+        // the weights have not had the time to answer (and freezes it once the learning rate is 0 and nothing moves).
+        double minScale = _options.MinLambda / _weights.Max(w => w.InitialLambda);
+        double maxScale = _options.MaxLambda / _weights.Max(w => w.InitialLambda);
+        _logScale = Math.Clamp(_logScale + (_options.Gain * error * shrinkSinceLastUpdate), Math.Log(minScale), Math.Log(maxScale));
+        ApplyLambda();
+    }
+
+    // ln-shrinkage of a dying W per step: each of its D factors loses lr·2λ/D per step, amplified 1/(1 − β) by momentum.
+    private double ShrinkPerStep(double lambda, double factorRate) => 2.0 * lambda * factorRate / (1.0 - _momentum);
+
+    private double CurrentFactorRate()
+    {
+        var rates = _optimizer.FactorGroupRates();
+        return rates.Count == 0 ? 0 : rates.Max(r => r.LearningRate);
+    }
+
+    // The projected and the exact ratio, over every factorized weight.
+    private (double Projected, double Exact) Measure(double progress)
+    {
+        double remaining = _options.Schedule.RemainingIntegral(progress) * TotalSteps;
+        long total = 0, projectedNonZero = 0, exactNonZero = 0;
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        foreach (var (weight, initialLambda) in _weights)
+        {
+            double peakRate = PeakRate(weight.Depth);
+            double shrink = _options.ShrinkageEfficiency * ShrinkPerStep(initialLambda * LambdaScale, peakRate) * remaining;
+            double threshold = Math.Min(_options.MaxProjectionThreshold, FactorizationDefaults.CollapseThreshold * Math.Exp(Math.Min(shrink, 700)));
+            var magnitude = weight.Weight.detach().abs();
+            total += weight.Count;
+            projectedNonZero += magnitude.ge(threshold).sum().item<long>();
+            exactNonZero += magnitude.ge(FactorizationDefaults.CollapseThreshold).sum().item<long>();
+        }
+
+        return (SparsityReport.Ratio(total, projectedNonZero), SparsityReport.Ratio(total, exactNonZero));
+    }
+
+    private double PeakRate(int depth)
+    {
+        var rates = _optimizer.FactorGroupRates();
+        for (int g = 0; g < rates.Count && g < _peakRates.Length; g++)
+        {
+            if (rates[g].Depth == depth)
+            {
+                return _peakRates[g];
+            }
+        }
+
+        return _peakRates.Length > 0 ? _peakRates.Max() : 0;
+    }
+
+    private void ApplyLambda()
+    {
+        double scale = LambdaScale;
+        foreach (var (weight, initialLambda) in _weights)
+        {
+            weight.Settings = weight.Settings.WithLambda(initialLambda * scale, weight.Path);
+        }
+    }
+
+    private static CompressionControllerOptions Validate(CompressionControllerOptions o)
+    {
+        Require(o.RampFraction > 0 && o.RampFraction <= 1, nameof(o.RampFraction), o.RampFraction, "must be in (0, 1]");
+        Require(o.UpdateInterval is null or >= 1, nameof(o.UpdateInterval), o.UpdateInterval ?? 0, "must be at least 1");
+        Require(double.IsFinite(o.Gain) && o.Gain > 0, nameof(o.Gain), o.Gain, "must be finite and > 0");
+        Require(double.IsFinite(o.Anticipation) && o.Anticipation >= 0, nameof(o.Anticipation), o.Anticipation, "must be finite and ≥ 0");
+        Require(o.InitialLambdaScale is null || (o.InitialLambdaScale > 0 && double.IsFinite(o.InitialLambdaScale.Value)), nameof(o.InitialLambdaScale), o.InitialLambdaScale ?? 0, "must be finite and > 0");
+        Require(o.MaxProjectionThreshold >= FactorizationDefaults.CollapseThreshold && double.IsFinite(o.MaxProjectionThreshold), nameof(o.MaxProjectionThreshold), o.MaxProjectionThreshold, "must be finite and at least the collapse threshold 1.19e-7");
+        Require(o.ShrinkageEfficiency >= 0 && o.ShrinkageEfficiency <= 1, nameof(o.ShrinkageEfficiency), o.ShrinkageEfficiency, "must be in [0, 1]");
+        Require(o.MinLambda > 0 && o.MaxLambda > o.MinLambda && double.IsFinite(o.MaxLambda), nameof(o.MaxLambda), o.MaxLambda, "must be finite, with 0 < MinLambda < MaxLambda");
+        ArgumentNullException.ThrowIfNull(o.Schedule);
+        return o;
+    }
+
+    private static void Require(bool condition, string name, object value, string rule)
+    {
+        if (!condition)
+        {
+            throw new ArgumentOutOfRangeException(name, value, string.Create(CultureInfo.InvariantCulture, $"CompressionControllerOptions.{name} {rule}, got {value}."));
+        }
+    }
+}

@@ -1,0 +1,55 @@
+namespace Dwf;
+
+/// <summary>How a <see cref="CompressionController"/> steers λ. The defaults were chosen on LeNet-300-100 and LeNet-5 (docs/target-compression.md).</summary>
+public sealed record CompressionControllerOptions
+{
+    /// <summary>The learning-rate schedule the run uses (default <see cref="LearningRateShape.Cosine"/>).</summary>
+    public LearningRateShape Schedule { get; init; } = LearningRateShape.Cosine;
+
+    /// <summary>
+    /// Fraction of the run over which the intermediate target rises from CR 1 to the final target (default 0.5):
+    /// log CR_t = log CR · (1 − (1 − t/(ramp·T))³), fast at first, as a fixed-λ run's compression rises. Weights do
+    /// not come back once the penalty has killed them, so the controller approaches the target from below.
+    /// </summary>
+    public double RampFraction { get; init; } = 0.5;
+
+    /// <summary>Update λ every this many steps (default: 0.1 % of the run, at least 1).</summary>
+    public long? UpdateInterval { get; init; }
+
+    /// <summary>
+    /// Integral gain, per unit of shrinkage: with the projected ratio off by a factor e while the penalty shrinks a dying
+    /// weight by a factor e, λ changes by a factor e^Gain (default 0.2). The error is clipped to ±1 per update.
+    /// </summary>
+    public double Gain { get; init; } = 0.2;
+
+    /// <summary>
+    /// How far ahead, in units of shrinkage, the controller extrapolates the rise of the projected ratio (default 3: a
+    /// weight needs about ln(20) ≈ 3 units to fall from a working size near 0.02 to the projection threshold 1e-3).
+    /// </summary>
+    public double Anticipation { get; init; } = 3.0;
+
+    /// <summary>
+    /// The factor applied to the weights' λ at the start (default: min(1, (target / 100)^(2/3)), i.e. the default λ for
+    /// targets of 100 and more, less for smaller ones, so the controller approaches the target from below).
+    /// </summary>
+    public double? InitialLambdaScale { get; init; }
+
+    /// <summary>
+    /// Largest threshold used for the projection (default 1e-3): below it a weight of a deep factorization (D ≥ 3)
+    /// barely moves and is on its way to zero; the projection also counts weights that the remaining steps can shrink to the
+    /// collapse threshold, which is how the controller anticipates the exact ratio.
+    /// </summary>
+    public double MaxProjectionThreshold { get; init; } = 1e-3;
+
+    /// <summary>
+    /// How much of the theoretical remaining shrinkage of a dying weight the projection counts on (default 0.8):
+    /// dying weights still get some gradient, so they shrink a little slower than the penalty alone would make them.
+    /// </summary>
+    public double ShrinkageEfficiency { get; init; } = 0.8;
+
+    /// <summary>Bounds of λ (default 1e-6 and 0.1, mean-loss convention).</summary>
+    public double MinLambda { get; init; } = 1e-6;
+
+    /// <inheritdoc cref="MinLambda"/>
+    public double MaxLambda { get; init; } = 0.1;
+}

@@ -1,0 +1,29 @@
+using System.Collections.Generic;
+
+namespace Dwf;
+
+/// <summary>
+/// Everything a <see cref="CompressionController"/> needs to continue exactly where it stopped: saved in training
+/// checkpoints (<see cref="Training.TrainingCheckpoint"/>) or by the user with <see cref="CompressionController.state_dict"/>.
+/// </summary>
+/// <param name="TargetCompression">The compression ratio asked for at the end of training.</param>
+/// <param name="TotalSteps">Steps of the whole run.</param>
+/// <param name="Steps">Steps taken so far.</param>
+/// <param name="LambdaScale">The factor the controller applies to every weight's initial λ.</param>
+/// <param name="PeakFactorRates">The factor groups' peak learning rates, in group order.</param>
+/// <param name="Momentum">The factor groups' momentum (the steady-state amplification 1/(1 − β) of a dying weight's shrinkage).</param>
+/// <param name="LastProjectedCompression">The projected final ratio at the last update.</param>
+/// <param name="LastCompression">The ratio at the exact threshold at the last update.</param>
+/// <param name="LastLogProjected">ln of the projected ratio at the last update (null before the first).</param>
+/// <param name="ProjectedSlope">The smoothed rise of ln(projected ratio) per unit of shrinkage.</param>
+public sealed record CompressionControllerState(
+    double TargetCompression,
+    long TotalSteps,
+    long Steps,
+    double LambdaScale,
+    IReadOnlyList<double> PeakFactorRates,
+    double Momentum,
+    double LastProjectedCompression,
+    double LastCompression,
+    double? LastLogProjected,
+    double ProjectedSlope);

@@ -1,0 +1,241 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Dwf.Data;
+using Dwf.Tests.Support;
+using Dwf.Tests.Training;
+using Dwf.Training;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Dwf.Tests.Control;
+
+/// <summary>
+/// The compression controller: a target is reached in one run, with a plain loop and TorchSharp's own scheduler as
+/// well as with the Trainer; the λ path is a function of the seed and survives a checkpoint; bad targets are refused.
+/// </summary>
+public sealed class CompressionControllerTests
+{
+    // A model large enough that a ratio of 10 or 30 is a count of a few dozen weights, not a handful. Its λ is large
+    // because the run is short: about a thousand steps must shrink a dying weight by many factors of e.
+    private static TwoLayerMlp Model(int seed, double lambda = 1e-2)
+    {
+        manual_seed(seed);
+        var model = new TwoLayerMlp(inputs: 20, hidden: 64, outputs: 5);
+        Factorized.Attach(model, depth: 3, lambda);
+        return model;
+    }
+
+    [Theory]
+    [InlineData(10.0)]
+    [InlineData(30.0)]
+    public void A_plain_loop_with_TorchSharps_cosine_scheduler_ends_within_ten_percent_of_the_target(double target)
+    {
+        var (train, test) = SyntheticTraining.Data(count: 1200);
+        using (train)
+        using (test)
+        {
+            var model = Model(seed: 4);
+            var factorization = Factorization.Find(model)!;
+            var optimizer = factorization.CreateSgd(lr: 0.1, momentum: 0.9);
+            const int Epochs = 30;
+            using var loader = train.Batches(32, shuffle: true, seed: 4, dropLast: false, flatten: true);
+            long total = loader.BatchesPerEpoch * Epochs;
+            var scheduler = optim.lr_scheduler.CosineAnnealingLR(optimizer, total);
+            var controller = factorization.CreateCompressionController(optimizer, total, target);
+            for (int epoch = 0; epoch < Epochs; epoch++)
+            {
+                foreach (var (images, labels) in loader.Epoch(epoch))
+                {
+                    using var scope = NewDisposeScope();
+                    scope.Attach(images, labels);
+                    optimizer.zero_grad();
+                    nn.functional.cross_entropy(model.call(images), labels).backward();
+                    optimizer.step();
+                    scheduler.step();
+                    controller.step();
+                    if (controller.Steps % 25 == 0)
+                    {
+                        System.IO.File.AppendAllText($"/tmp/ctrl-{target}.txt", FormattableString.Invariant($"{controller.Steps} λ={controller.Lambda:G3} proj={controller.LastProjectedCompression:G4} exact={controller.LastCompression:G4} tgt={controller.CurrentTarget:G4}\n"));
+                    }
+                }
+            }
+
+            var collapsed = factorization.Collapse();
+            Assert.Equal(total, controller.Steps);
+            Assert.InRange(collapsed.CompressionRatio, target / 1.1, target * 1.1);
+            Assert.Equal(collapsed.CompressionRatio, controller.LastCompression, 6);
+            Assert.NotEqual(FactorizationDefaults.Lambda, controller.Lambda); // it did steer
+        }
+    }
+
+    [Fact]
+    public void The_trainer_takes_the_target_from_the_options_and_reports_it_every_epoch()
+    {
+        var (train, test) = SyntheticTraining.Data(count: 1200);
+        using (train)
+        using (test)
+        {
+            var model = Model(seed: 5);
+            var result = new Trainer(model, Options(target: 20)).Fit(train, test);
+            Assert.All(result.History, m => Assert.Equal(20.0, m.TargetCompression));
+            Assert.All(result.History, m => Assert.NotNull(m.ProjectedCompression));
+            Assert.True(result.History.Select(m => m.Lambda).Distinct().Count() > 1, "λ never changed");
+            Assert.InRange(result.Final.CompressionRatio, 20 / 1.1, 20 * 1.1);
+        }
+    }
+
+    [Fact]
+    public void The_lambda_path_is_a_function_of_the_seed_and_identical_after_a_checkpoint_and_resume()
+    {
+        var (train, test) = SyntheticTraining.Data(count: 1200);
+        string directory = Directory.CreateTempSubdirectory("dwf-target-resume").FullName;
+        try
+        {
+            using (train)
+            using (test)
+            {
+                var reference = Model(seed: 6);
+                var referenceLambdas = new LambdaRecorder(Factorization.Find(reference)!);
+                var expected = new Trainer(reference, Options(target: 20)).Fit(train, test, referenceLambdas);
+
+                var again = Model(seed: 6);
+                var againLambdas = new LambdaRecorder(Factorization.Find(again)!);
+                new Trainer(again, Options(target: 20)).Fit(train, test, againLambdas);
+                Assert.Equal(referenceLambdas.Path, againLambdas.Path);
+
+                // Interrupted in the middle of epoch 9, resumed in a fresh model built from another seed.
+                string checkpoint = Path.Combine(directory, "run.ckpt");
+                var interrupted = Model(seed: 6);
+                var interruptedLambdas = new LambdaRecorder(Factorization.Find(interrupted)!);
+                using var cancellation = new CancellationTokenSource();
+                interruptedLambdas.CancelAt(epoch: 9, batch: 17, cancellation);
+                Assert.Throws<OperationCanceledException>(() => new Trainer(interrupted, Options(target: 20, checkpoint)).Fit(train, test, interruptedLambdas, cancellation.Token));
+
+                var resumed = Model(seed: 999);
+                var resumedLambdas = new LambdaRecorder(Factorization.Find(resumed)!);
+                var result = new Trainer(resumed, Options(target: 20, checkpoint, resume: true)).Fit(train, test, resumedLambdas);
+
+                Assert.Equal(referenceLambdas.Path, interruptedLambdas.Path.Concat(resumedLambdas.Path));
+                Assert.Equal(expected.History.Select(m => m.Lambda), result.History.Select(m => m.Lambda));
+                SyntheticTraining.AssertSameParameters(reference, resumed);
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_checkpoint_of_a_fixed_lambda_run_is_not_resumed_with_a_target()
+    {
+        var (train, test) = SyntheticTraining.Data();
+        string directory = Directory.CreateTempSubdirectory("dwf-target-mismatch").FullName;
+        try
+        {
+            using (train)
+            using (test)
+            {
+                string checkpoint = Path.Combine(directory, "run.ckpt");
+                new Trainer(Model(seed: 1), Options(target: null, checkpoint) with { Epochs = 1 }).Fit(train, test);
+                var error = Assert.Throws<InvalidOperationException>(() => new Trainer(Model(seed: 1), Options(target: 20, checkpoint, resume: true)).Fit(train, test));
+                Assert.Contains("fixed λ", error.Message, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(0.5)]
+    [InlineData(-10.0)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void Targets_that_are_not_finite_and_above_1_are_refused_everywhere(double target)
+    {
+        var model = Model(seed: 1);
+        var factorization = Factorization.Find(model)!;
+        var optimizer = factorization.CreateSgd(lr: 0.1);
+
+        var direct = Assert.Throws<ArgumentOutOfRangeException>(() => new CompressionController(optimizer, target, 100));
+        Assert.Contains("> 1", direct.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => factorization.CreateCompressionController(optimizer, 100, target));
+        var options = Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer(model, new TrainingOptions { TargetCompression = target }));
+        Assert.Contains("TrainingOptions.TargetCompression", options.Message, StringComparison.Ordinal);
+        var plan = Assert.Throws<ArgumentOutOfRangeException>(() => new FactorizationPlan(new FactorizationOptions { TargetCompression = target }, "Net"));
+        Assert.Contains("Net: TargetCompression must be finite and > 1", plan.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Misuse_gets_an_error_that_names_the_fix()
+    {
+        var model = Model(seed: 1);
+        var factorization = Factorization.Find(model)!;
+        var plainSgd = optim.SGD(model.parameters(), 0.1);
+        Assert.Contains("CreateSgd or CreateAdamW", Assert.Throws<ArgumentException>(() => new CompressionController(plainSgd, 100, 10)).Message, StringComparison.Ordinal);
+        Assert.Contains("pass target_compression", Assert.Throws<ArgumentException>(() => factorization.CreateCompressionController(factorization.CreateSgd(0.1), 10)).Message, StringComparison.Ordinal);
+        Assert.Contains("at least one step", Assert.Throws<ArgumentOutOfRangeException>(() => new CompressionController(factorization.CreateSgd(0.1), 100, 0)).Message, StringComparison.Ordinal);
+        Assert.Contains("not both", Assert.Throws<ArgumentException>(() => new FactorizationPlan(new FactorizationOptions { Lambda = 1e-3, TargetCompression = 100 }, "Net")).Message, StringComparison.Ordinal);
+        Assert.Contains("whole model", Assert.Throws<ArgumentException>(() => new FactorizationPlan(null, "Net").Field("fc1", new FactorizationOptions { TargetCompression = 100 })).Message, StringComparison.Ordinal);
+
+        var controller = new CompressionController(factorization.CreateSgd(0.1), 100, total_steps: 2);
+        controller.step();
+        controller.step();
+        Assert.Contains("total number of steps", Assert.Throws<InvalidOperationException>(controller.step).Message, StringComparison.Ordinal);
+        var other = new CompressionController(factorization.CreateSgd(0.1), 50, total_steps: 2);
+        Assert.Contains("Resume with the same options", Assert.Throws<ArgumentException>(() => other.load_state_dict(controller.state_dict())).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_cosine_shape_integrates_in_closed_form_what_the_general_rule_integrates_numerically()
+    {
+        var numeric = LearningRateShape.Custom("cosine by hand", x => 0.5 * (1 + Math.Cos(Math.PI * x)));
+        foreach (double x in new[] { 0.0, 0.1, 0.37, 0.5, 0.8, 0.99, 0.9999, 1.0 })
+        {
+            double exact = LearningRateShape.Cosine.RemainingIntegral(x);
+            Assert.True(Math.Abs(exact - numeric.RemainingIntegral(x)) <= 1e-6, $"x = {x}: {exact} vs {numeric.RemainingIntegral(x)}");
+        }
+
+        Assert.Equal(0.5, LearningRateShape.Cosine.RemainingIntegral(0), 12);
+        Assert.Equal(0.5, LearningRateShape.Constant.RemainingIntegral(0.5), 12);
+        Assert.Equal(100.0, CompressionController.CompressionFromSparsity(0.99), 9);
+    }
+
+    private static TrainingOptions Options(double? target, string? checkpoint = null, bool resume = false) => new()
+    {
+        Epochs = 30,
+        BatchSize = 32,
+        LearningRate = 0.1,
+        Flatten = true,
+        Seed = 3,
+        TargetCompression = target,
+        CheckpointPath = checkpoint,
+        Resume = resume,
+    };
+
+    /// <summary>λ after every step, read from the model (what the optimizer will use next).</summary>
+    private sealed class LambdaRecorder(Factorization factorization) : ITrainingObserver
+    {
+        private (int Epoch, int Batch, CancellationTokenSource Source)? _cancel;
+
+        public List<double> Path { get; } = new();
+
+        public void CancelAt(int epoch, int batch, CancellationTokenSource source) => _cancel = (epoch, batch, source);
+
+        public void OnBatch(int epoch, long batch, long batches, double loss)
+        {
+            Path.Add(factorization.Weights[0].Lambda);
+            if (_cancel is { } c && c.Epoch == epoch && c.Batch == batch)
+            {
+                c.Source.Cancel();
+            }
+        }
+    }
+}
