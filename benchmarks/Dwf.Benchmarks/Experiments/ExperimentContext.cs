@@ -16,6 +16,9 @@ public sealed record ExperimentContext(string Net, ImageClassificationDataset Tr
     /// <summary>The DWF runs' effective learning-rate cap (<see cref="TrainingOptions.EffectiveRateCap"/>; for studies of the default).</summary>
     public double EffectiveRateCap { get; init; } = FactorizationDefaults.EffectiveRateCap;
 
+    /// <summary>The compression controller's settings for the target runs (null: the library defaults; for studies of them).</summary>
+    public CompressionControllerOptions? ControllerOptions { get; init; }
+
     /// <summary>Whether the net takes flattened images.</summary>
     public bool Flatten => Nets.Flatten(Net);
 

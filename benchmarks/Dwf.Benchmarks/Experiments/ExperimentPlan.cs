@@ -32,6 +32,9 @@ public sealed record ExperimentPlan(
     /// <summary>Target compression ratios of the DWF runs whose λ is steered (<see cref="Method.DwfTarget"/>), at every depth of <see cref="Depths"/>.</summary>
     public IReadOnlyList<double> DwfTargets { get; init; } = Array.Empty<double>();
 
+    /// <summary>The compression controller's settings for the target runs (null: the library defaults); a study knob, not part of the run key.</summary>
+    public CompressionControllerOptions? ControllerOptions { get; init; }
+
     /// <summary>The DWF runs' effective learning-rate cap (null: the library default); a study knob, not part of the run key.</summary>
     public double? EffectiveRateCap { get; init; }
 

@@ -50,7 +50,7 @@ public sealed class ExperimentRunner
 
         using var train = MnistDataset.Load(_dataset, DatasetSplit.Train, _dataOptions);
         using var test = MnistDataset.Load(_dataset, DatasetSplit.Test, _dataOptions);
-        var context = new ExperimentContext(_net, train, test, _workDirectory, Log) { EffectiveRateCap = plan.EffectiveRateCap ?? FactorizationDefaults.EffectiveRateCap };
+        var context = new ExperimentContext(_net, train, test, _workDirectory, Log) { EffectiveRateCap = plan.EffectiveRateCap ?? FactorizationDefaults.EffectiveRateCap, ControllerOptions = plan.ControllerOptions };
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < pending.Count; i++)
         {

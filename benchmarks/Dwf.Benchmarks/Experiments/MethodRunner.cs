@@ -91,7 +91,7 @@ public static class MethodRunner
             {
                 // No λ in the plan: the controller starts from the default λ and steers it to the target.
                 var factorization = Factorization.Attach(model, new FactorizationPlan(new FactorizationOptions { Depth = spec.Depth }, context.Net));
-                new Trainer(model, options with { TargetCompression = spec.TargetRatio }).Fit(context.Train, context.Test, observer);
+                new Trainer(model, options with { TargetCompression = spec.TargetRatio, CompressionControl = context.ControllerOptions }).Fit(context.Train, context.Test, observer);
                 factorization.Collapse();
                 break;
             }

@@ -31,10 +31,11 @@ internal static class ExperimentsVerb
         var learningRate = new Option<double?>("--lr") { Description = "Override the peak learning rate of the dense, L1 and pruning runs." };
         var dwfLearningRate = new Option<double?>("--dwf-lr") { Description = "Override the base learning rate of the DWF runs (factor groups: × the depth multiplier)." };
         var cap = new Option<double?>("--effective-lr-cap") { Description = "Override the DWF runs' effective learning-rate cap (multiple of the dense rate; 0 = none). For studies of the default: use a separate --out." };
+        var controller = new Option<string?>("--controller") { Description = "Override compression-controller settings of the target runs, e.g. gain=0.2,ramp=0.25,anticipation=0,efficiency=0.8,threshold=1e-3 (studies of the defaults: use a separate --out)." };
         var methods = new Option<string?>("--methods") { Description = $"Only these methods, comma-separated: {string.Join(", ", Enum.GetNames<Method>().Select(n => n.ToLowerInvariant()))}." };
         var command = new Command("experiments", "Accuracy vs compression of DWF and baselines on one net/dataset pair (resumable).")
         {
-            net, dataset, profile, outDirectory, dataDirectory, workDirectory, epochs, seeds, lambdas, depths, targets, dwfTargets, methods, learningRate, dwfLearningRate, cap, threads,
+            net, dataset, profile, outDirectory, dataDirectory, workDirectory, epochs, seeds, lambdas, depths, targets, dwfTargets, methods, learningRate, dwfLearningRate, cap, controller, threads,
         };
         command.SetAction(result => CommonOptions.Guard(() =>
         {
@@ -62,6 +63,11 @@ internal static class ExperimentsVerb
             if (result.GetValue(cap) is double c)
             {
                 plan = c >= 0 ? plan with { EffectiveRateCap = c == 0 ? double.PositiveInfinity : c } : throw new ArgumentException($"--effective-lr-cap must be ≥ 0 (0: no cap), got {c}.");
+            }
+
+            if (result.GetValue(controller) is string settings)
+            {
+                plan = plan with { ControllerOptions = ParseController(settings) };
             }
 
             if (result.GetValue(seeds) is int s)
@@ -94,9 +100,33 @@ internal static class ExperimentsVerb
             string output = result.GetValue(outDirectory) ?? (quick ? Path.Combine("artifacts", "quick", $"{netName}-{datasetName}") : CommonOptions.DefaultResults(netName, datasetName));
             string work = result.GetValue(workDirectory) ?? CommonOptions.DefaultWork(netName, datasetName);
             string commandLine = CommonOptions.CommandLine("experiments", ("--net", netName), ("--dataset", datasetName), ("--profile", quick ? "quick" : "full"),
-                ("--epochs", result.GetValue(epochs)), ("--lr", result.GetValue(learningRate)), ("--dwf-lr", result.GetValue(dwfLearningRate)), ("--seeds", result.GetValue(seeds)), ("--lambdas", result.GetValue(lambdas)), ("--depths", result.GetValue(depths)), ("--targets", result.GetValue(targets)), ("--dwf-targets", result.GetValue(dwfTargets)), ("--effective-lr-cap", result.GetValue(cap)), ("--methods", result.GetValue(methods)));
+                ("--epochs", result.GetValue(epochs)), ("--lr", result.GetValue(learningRate)), ("--dwf-lr", result.GetValue(dwfLearningRate)), ("--seeds", result.GetValue(seeds)), ("--lambdas", result.GetValue(lambdas)), ("--depths", result.GetValue(depths)), ("--targets", result.GetValue(targets)), ("--dwf-targets", result.GetValue(dwfTargets)), ("--effective-lr-cap", result.GetValue(cap)), ("--controller", result.GetValue(controller)), ("--methods", result.GetValue(methods)));
             new ExperimentRunner(netName, CommonOptions.Variant(datasetName), output, work, CommonOptions.DataOptions(result.GetValue(dataDirectory)), commandLine).Run(plan);
         }));
         return command;
+    }
+
+    private static CompressionControllerOptions ParseController(string settings)
+    {
+        var options = new CompressionControllerOptions();
+        foreach (var pair in settings.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = pair.Split('=', 2);
+            double value = parts.Length == 2 && double.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v)
+                ? v
+                : throw new ArgumentException($"--controller: expected name=value, got '{pair}'.");
+            options = parts[0] switch
+            {
+                "gain" => options with { Gain = value },
+                "ramp" => options with { RampFraction = value },
+                "anticipation" => options with { Anticipation = value },
+                "efficiency" => options with { ShrinkageEfficiency = value },
+                "threshold" => options with { MaxProjectionThreshold = value },
+                "initial" => options with { InitialLambdaScale = value },
+                _ => throw new ArgumentException($"--controller: unknown setting '{parts[0]}'; use gain, ramp, anticipation, efficiency, threshold or initial."),
+            };
+        }
+
+        return options;
     }
 }

@@ -31,7 +31,12 @@ internal static class OptionValidation
         Require(depth >= 2, $"--depth must be at least 2 (D = 2 is the lasso, D ≥ 3 is deep factorization), got {depth}");
         Require(depth <= MaxDepth, $"--depth must be at most {MaxDepth}, got {depth}");
 
-        double lambda = raw.Lambda ?? defaults.Lambda;
+        Require(raw.Lambda is null || raw.TargetCompression is null, "--lambda and --target-cr cannot be used together: with a target compression ratio λ is steered during training; drop one of them");
+        double? target = raw.TargetCompression;
+        Require(target is null || (double.IsFinite(target.Value) && target > 1), $"--target-cr must be finite and > 1 (total / non-zero weights: 100 keeps 1 % of them), got {Format(target ?? 0)}");
+
+        // With a target, the controller starts from the default λ and scales it.
+        double lambda = raw.Lambda ?? (target is null ? defaults.Lambda : FactorizationDefaults.Lambda);
         Require(double.IsFinite(lambda) && lambda >= 0, $"--lambda must be finite and ≥ 0 (0 trains without the penalty), got {Format(lambda)}");
 
         double learningRate = raw.LearningRate ?? defaults.LearningRate;
@@ -64,6 +69,7 @@ internal static class OptionValidation
             Dataset = dataset,
             Depth = depth,
             Lambda = lambda,
+            TargetCompression = target,
             LearningRate = learningRate,
             Epochs = epochs,
             BatchSize = batchSize,

@@ -11,6 +11,8 @@ internal sealed record RawOptions
 
     public double? Lambda { get; init; }
 
+    public double? TargetCompression { get; init; }
+
     public double? LearningRate { get; init; }
 
     public int? Epochs { get; init; }

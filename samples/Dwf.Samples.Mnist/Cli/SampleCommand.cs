@@ -39,6 +39,12 @@ internal sealed class SampleCommand
         Description = $"Penalty strength λ (mean loss). [default: {SampleDefaults.PerModel(d => SampleDefaults.Invariant(d.Lambda))}]",
     };
 
+    private readonly Option<double?> _targetCompression = new("--target-cr")
+    {
+        CustomParser = NumberParsers.Double,
+        Description = "Compression ratio wanted at the end (> 1; 100 = 99 % of the weights zero), instead of --lambda: λ is steered during training to reach it.",
+    };
+
     private readonly Option<double?> _learningRate = new("--lr")
     {
         CustomParser = NumberParsers.Double,
@@ -89,7 +95,7 @@ internal sealed class SampleCommand
         _root = new RootCommand(
             "Trains a LeNet annotated with [Factorize(Depth = 3)] on MNIST with deep weight factorization, collapses it to a sparse " +
             "ordinary model, saves it, reloads it into the plain class and writes plots.");
-        foreach (var option in new Option[] { _model, _dataset, _depth, _lambda, _learningRate, _epochs, _batchSize, _seed, _output, _dataDirectory, _resume })
+        foreach (var option in new Option[] { _model, _dataset, _depth, _lambda, _targetCompression, _learningRate, _epochs, _batchSize, _seed, _output, _dataDirectory, _resume })
         {
             _root.Options.Add(option);
         }
@@ -123,6 +129,7 @@ internal sealed class SampleCommand
             Dataset = result.GetValue(_dataset),
             Depth = result.GetValue(_depth),
             Lambda = result.GetValue(_lambda),
+            TargetCompression = result.GetValue(_targetCompression),
             LearningRate = result.GetValue(_learningRate),
             Epochs = result.GetValue(_epochs),
             BatchSize = result.GetValue(_batchSize),

@@ -13,8 +13,11 @@ internal sealed record SampleOptions
     /// <summary>Number of factors D (≥ 2).</summary>
     public required int Depth { get; init; }
 
-    /// <summary>Penalty strength λ (≥ 0, mean-loss convention).</summary>
+    /// <summary>Penalty strength λ (≥ 0, mean-loss convention); with <see cref="TargetCompression"/>, the λ the controller starts from.</summary>
     public required double Lambda { get; init; }
+
+    /// <summary>The compression ratio wanted at the end (λ is then steered), or null for a fixed λ.</summary>
+    public double? TargetCompression { get; init; }
 
     /// <summary>Peak learning rate of the cosine schedule.</summary>
     public required double LearningRate { get; init; }
@@ -37,5 +40,5 @@ internal sealed record SampleOptions
     /// <summary>One line naming the run, e.g. "lenet300 on mnist, D = 3, λ = 0.0003, lr = 0.5, 30 epochs, batch 128, seed 1".</summary>
     public string Describe() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{ModelNames.Name(Model)} on {ModelNames.Name(Dataset)}, D = {Depth}, λ = {Lambda:R}, lr = {LearningRate:R}, {Epochs} epochs, batch {BatchSize}, seed {Seed}");
+        $"{ModelNames.Name(Model)} on {ModelNames.Name(Dataset)}, D = {Depth}, {(TargetCompression is double target ? $"target CR {target:R}" : $"λ = {Lambda:R}")}, lr = {LearningRate:R}, {Epochs} epochs, batch {BatchSize}, seed {Seed}");
 }

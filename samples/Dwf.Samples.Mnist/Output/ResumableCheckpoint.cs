@@ -20,8 +20,14 @@ internal static class ResumableCheckpoint
     /// <summary>What a checkpoint must agree on to be continued (not the output or data folder, which may move).</summary>
     internal sealed record RunIdentity(string Model, string Dataset, int Depth, double Lambda, double LearningRate, int Epochs, int BatchSize, long Seed)
     {
+        /// <summary>The target compression ratio, if λ is steered (absent in records of earlier runs: a fixed λ).</summary>
+        public double? TargetCompression { get; init; }
+
         public static RunIdentity Of(SampleOptions options) => new(
-            ModelNames.Name(options.Model), ModelNames.Name(options.Dataset), options.Depth, options.Lambda, options.LearningRate, options.Epochs, options.BatchSize, options.Seed);
+            ModelNames.Name(options.Model), ModelNames.Name(options.Dataset), options.Depth, options.Lambda, options.LearningRate, options.Epochs, options.BatchSize, options.Seed)
+        {
+            TargetCompression = options.TargetCompression,
+        };
     }
 
     /// <summary>
@@ -92,5 +98,5 @@ internal static class ResumableCheckpoint
     private static string Describe(RunIdentity? identity) => identity is null
         ? "unknown options (its checkpoint-options.json is missing or unreadable)"
         : System.FormattableString.Invariant(
-            $"--model {identity.Model} --dataset {identity.Dataset} --depth {identity.Depth} --lambda {identity.Lambda:R} --lr {identity.LearningRate:R} --epochs {identity.Epochs} --batch-size {identity.BatchSize} --seed {identity.Seed}");
+            $"--model {identity.Model} --dataset {identity.Dataset} --depth {identity.Depth} {(identity.TargetCompression is double target ? $"--target-cr {target:R}" : $"--lambda {identity.Lambda:R}")} --lr {identity.LearningRate:R} --epochs {identity.Epochs} --batch-size {identity.BatchSize} --seed {identity.Seed}");
 }

@@ -57,7 +57,7 @@ internal sealed class LiveProgressObserver : ITrainingObserver
         _run.Value = metrics.Epoch;
         _lastEpoch = string.Create(
             CultureInfo.InvariantCulture,
-            $"test acc {NumberFormat.Percent(metrics.TestAccuracy)}  CR {SparsityReport.FormatRatio(metrics.CompressionRatio)}");
+            $"test acc {NumberFormat.Percent(metrics.TestAccuracy)}  CR {SparsityReport.FormatRatio(metrics.CompressionRatio)}{EpochLine.Target(metrics)}");
         _console.MarkupLine(Escape(EpochLine.Format(metrics, _epochs)));
         UpdateEpochLabel();
     }

@@ -57,6 +57,7 @@ internal static class SampleRun
             Flatten = model.FlattenInputs,
             CheckpointPath = checkpoint,
             Resume = resume,
+            TargetCompression = options.TargetCompression,
         });
         TrainingResult training;
         try

@@ -84,7 +84,7 @@ public sealed class CompressionController
 
         // Start low for modest targets: a weight the penalty has killed does not come back, so the target is
         // approached from below (the controller raises λ within a few shrink units when it has to).
-        _initialScale = _options.InitialLambdaScale ?? Math.Min(1.0, Math.Pow(target_compression / 100.0, 2.0 / 3.0));
+        _initialScale = _options.InitialLambdaScale ?? 0.5 * Math.Min(1.0, Math.Pow(target_compression / 100.0, 2.0 / 3.0));
         _logScale = Math.Log(_initialScale);
         ApplyLambda();
     }

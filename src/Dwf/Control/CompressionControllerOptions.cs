@@ -29,8 +29,8 @@ public sealed record CompressionControllerOptions
     public double Anticipation { get; init; } = 3.0;
 
     /// <summary>
-    /// The factor applied to the weights' λ at the start (default: min(1, (target / 100)^(2/3)), i.e. the default λ for
-    /// targets of 100 and more, less for smaller ones, so the controller approaches the target from below).
+    /// The factor applied to the weights' λ at the start (default: ½·min(1, (target / 100)^(2/3)), i.e. half the default λ
+    /// for targets of 100 and more, less for smaller ones, so the controller approaches the target from below).
     /// </summary>
     public double? InitialLambdaScale { get; init; }
 

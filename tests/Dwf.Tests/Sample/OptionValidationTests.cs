@@ -66,6 +66,22 @@ public sealed class OptionValidationTests
     }
 
     [Fact]
+    public void A_target_compression_ratio_replaces_lambda_and_bad_ones_are_refused()
+    {
+        var options = SampleOptionsBuilder.Resolve(new RawOptions { TargetCompression = 100 });
+        Assert.Equal(100, options.TargetCompression);
+        Assert.Equal(FactorizationDefaults.Lambda, options.Lambda); // where the controller starts
+        Assert.Contains("target CR 100", options.Describe(), System.StringComparison.Ordinal);
+        Assert.Null(SampleOptionsBuilder.Resolve(new RawOptions()).TargetCompression);
+
+        Assert.Equal(
+            "--lambda and --target-cr cannot be used together: with a target compression ratio λ is steered during training; drop one of them",
+            SampleOptionsBuilder.ErrorOf(new RawOptions { Lambda = 3e-4, TargetCompression = 100 }));
+        Assert.Equal("--target-cr must be finite and > 1 (total / non-zero weights: 100 keeps 1 % of them), got 1", SampleOptionsBuilder.ErrorOf(new RawOptions { TargetCompression = 1 }));
+        Assert.StartsWith("--target-cr must be finite and > 1", SampleOptionsBuilder.ErrorOf(new RawOptions { TargetCompression = double.PositiveInfinity }), System.StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Output_that_is_a_file_and_a_missing_data_directory_are_rejected()
     {
         using var directory = new TemporaryDirectory();

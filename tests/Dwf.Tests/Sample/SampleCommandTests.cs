@@ -36,6 +36,7 @@ public sealed class SampleCommandTests
         Assert.Contains("[default: out/<model>-<dataset>]", output);
         Assert.Contains("--data-dir <dir>", output);
         Assert.Contains("--resume", output);
+        Assert.Contains("--target-cr", output);
     }
 
     [Fact]

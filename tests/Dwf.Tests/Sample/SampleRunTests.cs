@@ -42,12 +42,13 @@ public sealed class SampleRunTests : IDisposable
 
     public void Dispose() => _root.Dispose();
 
-    private SampleOptions Options(string output, int depth = SampleDefaults.Depth, long seed = 7, double lambda = 1e-3, bool resume = false, string model = "lenet300") =>
+    private SampleOptions Options(string output, int depth = SampleDefaults.Depth, long seed = 7, double? lambda = 1e-3, bool resume = false, string model = "lenet300", double? target = null) =>
         OptionValidation.Resolve(new RawOptions
         {
             Model = model,
             Depth = depth,
             Lambda = lambda,
+            TargetCompression = target,
             LearningRate = 0.05,
             Epochs = 2,
             BatchSize = 64,
@@ -108,6 +109,19 @@ public sealed class SampleRunTests : IDisposable
         using var plain = new LeNet300();
         plain.load(Path.Combine(output, DeployedModel.FileName));
         Assert.Equal(new[] { "fc1.bias", "fc1.weight", "fc2.bias", "fc2.weight", "fc3.bias", "fc3.weight" }, plain.state_dict().Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_run_with_a_target_shows_target_projection_and_lambda_every_epoch_and_records_them()
+    {
+        string output = _root.File("target");
+
+        string console = Run(Options(output, lambda: null, target: 20));
+
+        Assert.Contains("target CR 20 at the end (λ steered", console);
+        Assert.Matches(@"epoch 1/2 .* CR [0-9.]+ → target 20\.0 \(projected [0-9.]+, λ [0-9.e-]+\)", console);
+        Assert.Matches(@"epoch 2/2 .* CR [0-9.]+ → target 20\.0 \(projected [0-9.]+, λ [0-9.e-]+\)", console);
+        Assert.Contains("target compression 20 (final lambda ", File.ReadAllText(Path.Combine(output, RunDescriptionFile.FileName)));
     }
 
     [Fact]
