@@ -40,7 +40,6 @@ public sealed class CompressionController
     private double[] _peakRates;
     private double _momentum;
     private double _logScale;
-    private double _initialScale;
     private double? _lastLogProjected;
     private double _slope;
 
@@ -84,8 +83,7 @@ public sealed class CompressionController
 
         // Start low for modest targets: a weight the penalty has killed does not come back, so the target is
         // approached from below (the controller raises λ within a few shrink units when it has to).
-        _initialScale = _options.InitialLambdaScale ?? 0.5 * Math.Min(1.0, Math.Pow(target_compression / 100.0, 2.0 / 3.0));
-        _logScale = Math.Log(_initialScale);
+        _logScale = Math.Log(_options.InitialLambdaScale ?? 0.5 * Math.Min(1.0, Math.Pow(target_compression / 100.0, 2.0 / 3.0)));
         ApplyLambda();
     }
 
@@ -188,39 +186,35 @@ public sealed class CompressionController
         var (projected, exact) = Measure(progress);
         LastProjectedCompression = projected;
         LastCompression = exact;
-        // The weights answer a change of λ only after a few shrink units: anticipate where the projected ratio is
-        // heading (its rise per shrink unit, smoothed) instead of waiting for it, or λ winds up and overshoots.
-        // Time in shrink units of the starting λ: with the current λ instead, a rising λ would speed up its own clock.
-        double shrinkSinceLastUpdate = ShrinkPerStep(_weights[0].InitialLambda * _initialScale, CurrentFactorRate()) * _interval;
+        // The weights answer a change of λ only after a few shrink units. λ is raised only if the projected ratio is not
+        // already heading for the target (its rise per shrink unit, smoothed and extrapolated), or it winds up and
+        // overshoots, and a weight the penalty has killed does not come back. Above the target it is lowered at once.
+        // The clock is the fraction of the run, in tenths: a run's budget is chosen so that the penalty can kill weights
+        // within it, so the weights' response time is a similar fraction of any sensible run.
+        double tenths = 10.0 * _interval / TotalSteps;
         double logProjected = Math.Log(projected);
-        if (shrinkSinceLastUpdate > 0 && _lastLogProjected is double previous)
+        if (_lastLogProjected is double previous)
         {
-            double slope = Math.Max(0.0, (logProjected - previous) / shrinkSinceLastUpdate);
+            double slope = Math.Max(0.0, (logProjected - previous) / tenths);
             _slope = (0.7 * _slope) + (0.3 * slope);
         }
 
         _lastLogProjected = logProjected;
         double heading = logProjected + (_options.Anticipation * _slope);
-        double error = Math.Clamp(Math.Log(IntermediateTarget(progress)) - heading, -1.0, 1.0);
+        double logTarget = Math.Log(IntermediateTarget(progress));
+        double error = logTarget < logProjected ? logTarget - logProjected : Math.Max(0.0, logTarget - heading);
+        error = Math.Clamp(error, -1.0, 1.0);
 
-        // Time is counted in the plant's own unit: how far the penalty alone shrank a dying weight since the last
-        // update (ln of the factor). A weight needs a few such units to fall from its working size to the projection
-        // threshold, whatever the run's length, learning rate or λ; a gain per unit keeps λ from running away while
-        // the weights have not had the time to answer (and freezes it once the learning rate is 0 and nothing moves).
         double minScale = _options.MinLambda / _weights.Max(w => w.InitialLambda);
         double maxScale = _options.MaxLambda / _weights.Max(w => w.InitialLambda);
-        _logScale = Math.Clamp(_logScale + (_options.Gain * error * shrinkSinceLastUpdate), Math.Log(minScale), Math.Log(maxScale));
+        _logScale = Math.Clamp(_logScale + (_options.Gain * error * tenths), Math.Log(minScale), Math.Log(maxScale));
         ApplyLambda();
     }
 
     // ln-shrinkage of a dying W per step: each of its D factors loses lr·2λ/D per step, amplified 1/(1 − β) by momentum.
     private double ShrinkPerStep(double lambda, double factorRate) => 2.0 * lambda * factorRate / (1.0 - _momentum);
 
-    private double CurrentFactorRate()
-    {
-        var rates = _optimizer.FactorGroupRates();
-        return rates.Count == 0 ? 0 : rates.Max(r => r.LearningRate);
-    }
+
 
     // The projected and the exact ratio, over every factorized weight.
     private (double Projected, double Exact) Measure(double progress)

@@ -17,16 +17,17 @@ public sealed record CompressionControllerOptions
     public long? UpdateInterval { get; init; }
 
     /// <summary>
-    /// Integral gain, per unit of shrinkage: with the projected ratio off by a factor e while the penalty shrinks a dying
-    /// weight by a factor e, λ changes by a factor e^Gain (default 0.2). The error is clipped to ±1 per update.
+    /// Integral gain: with the projected ratio off by a factor e for a tenth of the run, λ changes by a factor e^Gain
+    /// (default 1.5). The error is clipped to ±1 per update.
     /// </summary>
-    public double Gain { get; init; } = 0.2;
+    public double Gain { get; init; } = 1.5;
 
     /// <summary>
-    /// How far ahead, in units of shrinkage, the controller extrapolates the rise of the projected ratio (default 3: a
-    /// weight needs about ln(20) ≈ 3 units to fall from a working size near 0.02 to the projection threshold 1e-3).
+    /// How far ahead, in tenths of the run, the controller extrapolates the rise of the projected ratio before it raises
+    /// λ (default 1): weights take about that long to answer a change of λ, so λ is not raised while the ratio is already
+    /// on its way. 0 turns the anticipation off.
     /// </summary>
-    public double Anticipation { get; init; } = 3.0;
+    public double Anticipation { get; init; } = 1.0;
 
     /// <summary>
     /// The factor applied to the weights' λ at the start (default: ½·min(1, (target / 100)^(2/3)), i.e. half the default λ
