@@ -83,7 +83,7 @@ public sealed class CompressionController
 
         // Start low for modest targets: a weight the penalty has killed does not come back, so the target is
         // approached from below (the controller raises λ within a few shrink units when it has to).
-        _logScale = Math.Log(_options.InitialLambdaScale ?? 0.5 * Math.Min(1.0, Math.Pow(target_compression / 100.0, 2.0 / 3.0)));
+        _logScale = Math.Log(_options.InitialLambdaScale ?? Math.Min(2.0, 0.5 * Math.Pow(target_compression / 100.0, 2.0 / 3.0)));
         ApplyLambda();
     }
 
@@ -140,7 +140,7 @@ public sealed class CompressionController
 
     /// <summary>The controller's state, for checkpoints.</summary>
     public CompressionControllerState state_dict() =>
-        new(TargetCompression, TotalSteps, Steps, LambdaScale, _peakRates.ToArray(), _momentum, LastProjectedCompression, LastCompression, _lastLogProjected, _slope);
+        new(TargetCompression, TotalSteps, Steps, _logScale, _peakRates.ToArray(), _momentum, LastProjectedCompression, LastCompression, _lastLogProjected, _slope);
 
     /// <summary>Restores a state from <see cref="state_dict"/> and applies its λ to the model.</summary>
     /// <exception cref="ArgumentException">The state was saved for another target, run length or optimizer.</exception>
@@ -155,7 +155,7 @@ public sealed class CompressionController
         }
 
         Steps = state.Steps;
-        _logScale = Math.Log(state.LambdaScale);
+        _logScale = state.LogLambdaScale;
         _peakRates = state.PeakFactorRates.ToArray();
         _momentum = state.Momentum;
         LastProjectedCompression = state.LastProjectedCompression;

@@ -18,20 +18,20 @@ public sealed record CompressionControllerOptions
 
     /// <summary>
     /// Integral gain: with the projected ratio off by a factor e for a tenth of the run, λ changes by a factor e^Gain
-    /// (default 1.5). The error is clipped to ±1 per update.
+    /// (default 3). The error is clipped to ±1 per update.
     /// </summary>
-    public double Gain { get; init; } = 1.5;
+    public double Gain { get; init; } = 3.0;
 
     /// <summary>
     /// How far ahead, in tenths of the run, the controller extrapolates the rise of the projected ratio before it raises
-    /// λ (default 1): weights take about that long to answer a change of λ, so λ is not raised while the ratio is already
+    /// λ (default 0.5): weights take about that long to answer a change of λ, so λ is not raised while the ratio is already
     /// on its way. 0 turns the anticipation off.
     /// </summary>
-    public double Anticipation { get; init; } = 1.0;
+    public double Anticipation { get; init; } = 0.5;
 
     /// <summary>
-    /// The factor applied to the weights' λ at the start (default: ½·min(1, (target / 100)^(2/3)), i.e. half the default λ
-    /// for targets of 100 and more, less for smaller ones, so the controller approaches the target from below).
+    /// The factor applied to the weights' λ at the start (default: min(2, ½·(target / 100)^(2/3)): half the default λ for a
+    /// target of 100, the λ–ratio slope of LeNet-300-100's front for others; low, so the target is approached from below).
     /// </summary>
     public double? InitialLambdaScale { get; init; }
 

@@ -9,7 +9,7 @@ namespace Dwf;
 /// <param name="TargetCompression">The compression ratio asked for at the end of training.</param>
 /// <param name="TotalSteps">Steps of the whole run.</param>
 /// <param name="Steps">Steps taken so far.</param>
-/// <param name="LambdaScale">The factor the controller applies to every weight's initial λ.</param>
+/// <param name="LogLambdaScale">ln of the factor the controller applies to every weight's initial λ (the log itself, so that a resumed run continues bit for bit).</param>
 /// <param name="PeakFactorRates">The factor groups' peak learning rates, in group order.</param>
 /// <param name="Momentum">The factor groups' momentum (the steady-state amplification 1/(1 − β) of a dying weight's shrinkage).</param>
 /// <param name="LastProjectedCompression">The projected final ratio at the last update.</param>
@@ -20,7 +20,7 @@ public sealed record CompressionControllerState(
     double TargetCompression,
     long TotalSteps,
     long Steps,
-    double LambdaScale,
+    double LogLambdaScale,
     IReadOnlyList<double> PeakFactorRates,
     double Momentum,
     double LastProjectedCompression,

@@ -19,14 +19,32 @@ namespace Dwf.Tests.Control;
 /// </summary>
 public sealed class CompressionControllerTests
 {
-    // A model large enough that a ratio of 10 or 30 is a count of a few dozen weights, not a handful. Its λ is large
-    // because the run is short: about a thousand steps must shrink a dying weight by many factors of e.
+    // 400 inputs, as real layers have hundreds: the initial weights are then of the size they have in LeNet-300-100
+    // (σ ≈ 0.03), which sets how long a dying weight takes to reach zero. λ is large because the run is short:
+    // about a thousand steps must shrink a dying weight by many factors of e.
     private static TwoLayerMlp Model(int seed, double lambda = 1e-2)
     {
         manual_seed(seed);
-        var model = new TwoLayerMlp(inputs: 20, hidden: 64, outputs: 5);
+        var model = new TwoLayerMlp(inputs: Features, hidden: 64, outputs: 5);
         Factorized.Attach(model, depth: 3, lambda);
         return model;
+    }
+
+    private const int Features = 400;
+
+    /// <summary>A learnable task with 20×20 images: the label is the argmax of a fixed linear map of the image.</summary>
+    private static (ImageClassificationDataset Train, ImageClassificationDataset Test) Data()
+    {
+        using var generator = new Generator(8);
+        var map = randn(new long[] { Features, 5 }, generator: generator);
+        ImageClassificationDataset Make(int n)
+        {
+            var images = randn(new long[] { n, 1, 20, 20 }, generator: generator);
+            var labels = images.reshape(n, Features).matmul(map).argmax(1);
+            return new ImageClassificationDataset("synthetic 20×20", images, labels, 5);
+        }
+
+        return (Make(1200), Make(300));
     }
 
     [Theory]
@@ -34,7 +52,7 @@ public sealed class CompressionControllerTests
     [InlineData(30.0)]
     public void A_plain_loop_with_TorchSharps_cosine_scheduler_ends_within_ten_percent_of_the_target(double target)
     {
-        var (train, test) = SyntheticTraining.Data(count: 1200);
+        var (train, test) = Data();
         using (train)
         using (test)
         {
@@ -57,10 +75,6 @@ public sealed class CompressionControllerTests
                     optimizer.step();
                     scheduler.step();
                     controller.step();
-                    if (controller.Steps % 25 == 0)
-                    {
-                        System.IO.File.AppendAllText($"/tmp/ctrl-{target}.txt", FormattableString.Invariant($"{controller.Steps} λ={controller.Lambda:G3} proj={controller.LastProjectedCompression:G4} exact={controller.LastCompression:G4} tgt={controller.CurrentTarget:G4}\n"));
-                    }
                 }
             }
 
@@ -75,7 +89,7 @@ public sealed class CompressionControllerTests
     [Fact]
     public void The_trainer_takes_the_target_from_the_options_and_reports_it_every_epoch()
     {
-        var (train, test) = SyntheticTraining.Data(count: 1200);
+        var (train, test) = Data();
         using (train)
         using (test)
         {
@@ -91,7 +105,7 @@ public sealed class CompressionControllerTests
     [Fact]
     public void The_lambda_path_is_a_function_of_the_seed_and_identical_after_a_checkpoint_and_resume()
     {
-        var (train, test) = SyntheticTraining.Data(count: 1200);
+        var (train, test) = Data();
         string directory = Directory.CreateTempSubdirectory("dwf-target-resume").FullName;
         try
         {
@@ -133,7 +147,7 @@ public sealed class CompressionControllerTests
     [Fact]
     public void A_checkpoint_of_a_fixed_lambda_run_is_not_resumed_with_a_target()
     {
-        var (train, test) = SyntheticTraining.Data();
+        var (train, test) = Data();
         string directory = Directory.CreateTempSubdirectory("dwf-target-mismatch").FullName;
         try
         {
