@@ -124,6 +124,15 @@ public static class MethodRunner
                 break;
             }
 
+            case Method.Gmp:
+            {
+                long batches = (context.Train.Count + spec.BatchSize - 1) / spec.BatchSize;
+                using var pruning = new GradualMagnitudePruning(Nets.PrunableWeights(model), spec.TargetRatio, batches * spec.Epochs);
+                new Trainer(model, options, new TrainingHooks { AfterStepAt = pruning.OnStep }).Fit(context.Train, context.Test, observer);
+                pruning.Finish();
+                break;
+            }
+
             default:
             {
                 using var mask = PruningAtInitialization(spec, model, context);

@@ -31,6 +31,9 @@ public enum Method
 
     /// <summary>Pruning at initialization: GraSP (Wang et al. 2020), then training.</summary>
     Grasp,
+
+    /// <summary>Gradual magnitude pruning during training (Zhu &amp; Gupta 2017), cubic sparsity schedule.</summary>
+    Gmp,
 }
 
 /// <summary>One training run of the harness.</summary>

@@ -33,6 +33,7 @@ public static class Summary
         Method.Snip => "SNIP",
         Method.SynFlow => "SynFlow",
         Method.Grasp => "GraSP",
+        Method.Gmp => "GMP (gradual magnitude)",
         _ => spec.Method.ToString(),
     };
 

@@ -140,6 +140,7 @@ public sealed class Trainer
 
                 optimizer.step();
                 _hooks.AfterStep?.Invoke();
+                _hooks.AfterStepAt?.Invoke(globalStep);
                 controller?.step();
                 if (check && NonFiniteGuard.FirstNonFinite(_model, gradients: false, values: true) is { } badWeight)
                 {

@@ -1,0 +1,76 @@
+using System;
+using System.Linq;
+using Dwf.Benchmarks.Experiments;
+using Dwf.Tests.Support;
+using Dwf.Tests.Training;
+using Dwf.Training;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Dwf.Tests.Baselines;
+
+/// <summary>Gradual magnitude pruning (Zhu &amp; Gupta 2017) as the harness runs it.</summary>
+public sealed class GradualMagnitudePruningTests
+{
+    [Fact]
+    public void The_sparsity_follows_the_cubic_schedule_from_begin_to_end_and_then_holds()
+    {
+        var model = new TwoLayerMlp();
+        using var gmp = new GradualMagnitudePruning(Nets.PrunableWeights(model), targetRatio: 100, totalSteps: 1000, begin: 0.1, end: 0.7, pruningSteps: 60);
+        Assert.Equal(100, gmp.BeginStep);
+        Assert.Equal(700, gmp.EndStep);
+        Assert.Equal(10, gmp.Interval);
+
+        Assert.Equal(0.0, gmp.SparsityAt(0));
+        Assert.Equal(0.0, gmp.SparsityAt(99));
+        Assert.Equal(0.0, gmp.SparsityAt(100)); // the first event prunes to s_i = 0
+        // Half-way (step 400 is an event): s_f · (1 − (1 − 0.5)³) = 0.875 · s_f.
+        Assert.Equal(0.99 * 0.875, gmp.SparsityAt(400), 12);
+        Assert.Equal(gmp.SparsityAt(400), gmp.SparsityAt(409), 12); // held between events
+        Assert.Equal(0.99, gmp.SparsityAt(700), 12);
+        Assert.Equal(0.99, gmp.SparsityAt(999), 12);
+        double previous = 0;
+        for (long step = 0; step < 1000; step++)
+        {
+            double s = gmp.SparsityAt(step);
+            Assert.True(s >= previous, $"the schedule falls at step {step}");
+            previous = s;
+        }
+    }
+
+    [Fact]
+    public void Training_with_gradual_pruning_ends_at_exactly_the_target_count_and_still_learns()
+    {
+        var (train, test) = SyntheticTraining.Data();
+        using (train)
+        using (test)
+        {
+            manual_seed(3);
+            var model = new TwoLayerMlp(inputs: 20, hidden: 64, outputs: 5);
+            var weights = Nets.PrunableWeights(model);
+            var options = SyntheticTraining.Options() with { Epochs = 6 };
+            long steps = (train.Count + options.BatchSize - 1) / options.BatchSize * options.Epochs;
+            using var gmp = new GradualMagnitudePruning(weights, targetRatio: 10, steps);
+            long? prunedDuringTraining = null;
+            var hooks = new TrainingHooks
+            {
+                AfterStepAt = step =>
+                {
+                    gmp.OnStep(step);
+                    if (step == gmp.EndStep + 1)
+                    {
+                        prunedDuringTraining = weights.Sum(w => w.Weight.count_nonzero().item<long>());
+                    }
+                },
+            };
+            var result = new Trainer(model, options, hooks).Fit(train, test);
+            gmp.Finish();
+
+            long total = weights.Sum(w => w.Weight.numel());
+            long kept = weights.Sum(w => w.Weight.count_nonzero().item<long>());
+            Assert.Equal((long)Math.Ceiling(total / 10.0), kept);
+            Assert.Equal(kept, prunedDuringTraining); // the mask held through the steps after the last event
+            Assert.True(result.Final.TestAccuracy > 0.5, $"accuracy {result.Final.TestAccuracy}");
+        }
+    }
+}
