@@ -5,7 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
-using Dwf.Data;
+using Dwf.Datasets;
 using Dwf.Serialization;
 
 namespace Dwf.Benchmarks.Experiments;

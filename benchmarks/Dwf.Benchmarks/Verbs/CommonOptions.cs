@@ -4,7 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using Dwf.Benchmarks.Experiments;
-using Dwf.Data;
+using Dwf.Datasets;
 using Dwf.Numerics;
 
 namespace Dwf.Benchmarks.Verbs;

@@ -8,6 +8,7 @@ using System.Threading;
 using Dwf.Benchmarks.Experiments;
 using Dwf.Benchmarks.Stability;
 using Dwf.Data;
+using Dwf.Datasets;
 using Dwf.Training;
 using static TorchSharp.torch;
 

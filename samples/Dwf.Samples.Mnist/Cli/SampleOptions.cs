@@ -1,5 +1,5 @@
 using System.Globalization;
-using Dwf.Data;
+using Dwf.Datasets;
 
 namespace Dwf.Samples.Mnist.Cli;
 

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using Dwf.Data;
+using Dwf.Datasets;
 using Dwf.Samples.Mnist.Cli;
 using Dwf.Samples.Mnist.Deployment;
 using Dwf.Samples.Mnist.Models;

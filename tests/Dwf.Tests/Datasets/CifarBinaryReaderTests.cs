@@ -1,10 +1,12 @@
 using System;
 using System.Linq;
 using Dwf.Data;
+using Dwf.Datasets;
+using Dwf.Tests.Data;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace Dwf.Tests.Data;
+namespace Dwf.Tests.Datasets;
 
 public sealed class CifarBinaryReaderTests : IDisposable
 {

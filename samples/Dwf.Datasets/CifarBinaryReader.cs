@@ -2,9 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using Dwf.Data;
 using static TorchSharp.torch;
 
-namespace Dwf.Data;
+namespace Dwf.Datasets;
 
 /// <summary>
 /// Reads CIFAR-10 / CIFAR-100 binary files supplied by the user into images float32 [N, 3, 32, 32]

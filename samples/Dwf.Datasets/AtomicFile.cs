@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace Dwf.Data;
+namespace Dwf.Datasets;
 
 /// <summary>
 /// Writes files so that readers only ever see a complete file or none: the data goes to a uniquely

@@ -1,10 +1,11 @@
 using System;
 using System.IO;
 using System.Linq;
-using Dwf.Data;
+using Dwf.Datasets;
+using Dwf.Tests.Data;
 using Xunit;
 
-namespace Dwf.Tests.Data;
+namespace Dwf.Tests.Datasets;
 
 public sealed class IdxReaderTests : IDisposable
 {

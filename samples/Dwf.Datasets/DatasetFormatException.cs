@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace Dwf.Data;
+namespace Dwf.Datasets;
 
 /// <summary>
 /// A dataset file exists but its content is not what the reader expects (bad magic number, wrong

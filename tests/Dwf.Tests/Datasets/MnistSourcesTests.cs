@@ -3,10 +3,12 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using Dwf.Data;
+using Dwf.Datasets;
+using Dwf.Tests.Data;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace Dwf.Tests.Data;
+namespace Dwf.Tests.Datasets;
 
 public sealed class MnistSourcesTests : IDisposable
 {

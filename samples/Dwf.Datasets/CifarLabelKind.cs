@@ -1,4 +1,4 @@
-namespace Dwf.Data;
+namespace Dwf.Datasets;
 
 /// <summary>Which CIFAR-100 label becomes the dataset's label.</summary>
 public enum CifarLabelKind

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using System.IO;
 using System.IO.Compression;
 
-namespace Dwf.Tests.Data;
+namespace Dwf.Tests.Datasets;
 
 /// <summary>Builds IDX and CIFAR files for the tests, and writes them atomically (temp file + rename).</summary>
 internal static class IdxBytes

@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
+using Dwf.Data;
 
-namespace Dwf.Data;
+namespace Dwf.Datasets;
 
 /// <summary>
 /// Facts about the standard MNIST and Fashion-MNIST files: names, sizes, checksums, normalization.

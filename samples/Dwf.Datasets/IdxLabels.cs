@@ -1,6 +1,6 @@
 using System;
 
-namespace Dwf.Data;
+namespace Dwf.Datasets;
 
 /// <summary>The labels of an IDX label file (magic 0x00000801), already checked to lie in 0..ClassCount-1.</summary>
 /// <param name="Path">The file the labels were read from.</param>

@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace Dwf.Data;
+namespace Dwf.Datasets;
 
 /// <summary>
 /// A dataset could not be found or obtained: missing files in the data directory, npm missing or

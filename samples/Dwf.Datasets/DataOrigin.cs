@@ -1,4 +1,4 @@
-namespace Dwf.Data;
+namespace Dwf.Datasets;
 
 /// <summary>Where <see cref="MnistSources.Locate"/> found a dataset.</summary>
 public enum DataOrigin

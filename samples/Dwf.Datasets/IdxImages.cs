@@ -1,6 +1,6 @@
 using System;
 
-namespace Dwf.Data;
+namespace Dwf.Datasets;
 
 /// <summary>
 /// The images of an IDX image file (magic 0x00000803): <see cref="Count"/> images of

@@ -1,4 +1,4 @@
-namespace Dwf.Data;
+namespace Dwf.Datasets;
 
 /// <summary>The two 28×28 grayscale, 10-class datasets in IDX format.</summary>
 public enum MnistVariant

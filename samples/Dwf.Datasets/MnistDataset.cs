@@ -1,8 +1,9 @@
 using System;
 using System.Globalization;
+using Dwf.Data;
 using static TorchSharp.torch;
 
-namespace Dwf.Data;
+namespace Dwf.Datasets;
 
 /// <summary>
 /// Loads MNIST or Fashion-MNIST as TorchSharp tensors: images float32 [N, 1, 28, 28] (pixel / 255,

@@ -4,7 +4,7 @@ using System.IO;
 using System.IO.Compression;
 using System.Security.Cryptography;
 
-namespace Dwf.Data;
+namespace Dwf.Datasets;
 
 /// <summary>
 /// Reads a dataset file into memory, transparently decompressing gzip. Gzip is recognised by its

@@ -1,4 +1,4 @@
-namespace Dwf.Data;
+namespace Dwf.Datasets;
 
 /// <summary>The two CIFAR datasets in their binary ("bin") distribution.</summary>
 public enum CifarVariant

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.IO;
 
-namespace Dwf.Data;
+namespace Dwf.Datasets;
 
 /// <summary>
 /// Reads and validates IDX files (the MNIST / Fashion-MNIST format), raw or gzip-compressed

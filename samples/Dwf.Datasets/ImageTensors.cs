@@ -2,7 +2,7 @@ using System;
 using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
-namespace Dwf.Data;
+namespace Dwf.Datasets;
 
 /// <summary>Turns validated pixel and label bytes into TorchSharp tensors with as few copies as possible.</summary>
 internal static class ImageTensors

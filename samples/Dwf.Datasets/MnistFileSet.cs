@@ -1,4 +1,4 @@
-namespace Dwf.Data;
+namespace Dwf.Datasets;
 
 /// <summary>The four IDX files of MNIST or Fashion-MNIST as located by <see cref="MnistSources.Locate"/>.</summary>
 /// <param name="Variant">Which dataset.</param>

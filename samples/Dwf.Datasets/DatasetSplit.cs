@@ -1,4 +1,4 @@
-namespace Dwf.Data;
+namespace Dwf.Datasets;
 
 /// <summary>Which part of a dataset to load.</summary>
 public enum DatasetSplit
