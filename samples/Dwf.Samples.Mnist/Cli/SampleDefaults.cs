@@ -41,6 +41,9 @@ internal static class SampleDefaults
 
     public const long Seed = 1;
 
+    /// <summary>Where to train: CUDA when <c>torch.cuda.is_available()</c>, else the CPU.</summary>
+    public const string Device = "auto";
+
     /// <summary>
     /// LibTorch intra-op threads. One: LeNet-sized operations are too small to gain from a second thread, and
     /// OpenMP's spin-waiting collapses when the cores are shared (measured on the 2-core machine under load:

@@ -25,7 +25,7 @@ public static class Devices
     /// The device named by <paramref name="text"/>, checked against this machine: <c>auto</c> is <c>cuda</c> when
     /// <c>torch.cuda.is_available()</c>, else <c>cpu</c>; <c>cuda</c> is the current CUDA device; <c>cuda:N</c> the N-th.
     /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="text"/> is not one of <see cref="Choices"/>.</exception>
+    /// <exception cref="FormatException"><paramref name="text"/> is not one of <see cref="Choices"/>; the message says what is.</exception>
     /// <exception cref="DeviceUnavailableException">CUDA was asked for and is not available, or has no device N.</exception>
     public static Device Resolve(string text) => Resolve(text, CudaDeviceCount);
 
@@ -106,14 +106,14 @@ public static class Devices
             string index = trimmed["cuda:".Length..];
             if (index.Length == 0 || !index.All(char.IsAsciiDigit) || !int.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out int n))
             {
-                throw new ArgumentException($"'{text}' is not a device: after 'cuda:' comes the GPU's index, a whole number ≥ 0 (cuda:0 is the first GPU).", nameof(text));
+                throw new FormatException($"'{text}' is not a device: after 'cuda:' comes the GPU's index, a whole number ≥ 0 (cuda:0 is the first GPU).");
             }
 
             device = new Device(DeviceType.CUDA, n);
         }
         else
         {
-            throw new ArgumentException($"'{text}' is not a device: use {Choices} (N = 0, 1, … picks a GPU).", nameof(text));
+            throw new FormatException($"'{text}' is not a device: use {Choices} (N = 0, 1, … picks a GPU).");
         }
 
         EnsureAvailable(device, cudaDeviceCount());

@@ -37,8 +37,8 @@ public sealed class DeviceTests
     [InlineData("cuda0")]
     public void Garbage_is_refused_naming_the_choices(string text)
     {
-        var error = Assert.Throws<ArgumentException>(() => Devices.Resolve(text, 2));
-        Assert.StartsWith($"'{text}' is not a device: use auto, cpu, cuda or cuda:N", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<FormatException>(() => Devices.Resolve(text, 2));
+        Assert.Equal($"'{text}' is not a device: use auto, cpu, cuda or cuda:N (N = 0, 1, … picks a GPU).", error.Message);
     }
 
     [Theory]
@@ -49,8 +49,8 @@ public sealed class DeviceTests
     [InlineData("cuda:99999999999")]
     public void A_bad_gpu_index_is_refused_saying_what_an_index_is(string text)
     {
-        var error = Assert.Throws<ArgumentException>(() => Devices.Resolve(text, 2));
-        Assert.StartsWith($"'{text}' is not a device: after 'cuda:' comes the GPU's index", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<FormatException>(() => Devices.Resolve(text, 2));
+        Assert.Equal($"'{text}' is not a device: after 'cuda:' comes the GPU's index, a whole number ≥ 0 (cuda:0 is the first GPU).", error.Message);
     }
 
     [Theory]
