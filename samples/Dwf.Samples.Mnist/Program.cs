@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Threading;
-using Dwf.Data;
+using Dwf.Datasets;
 using Dwf.Numerics;
 using Dwf.Samples.Mnist.Cli;
 using Dwf.Samples.Mnist.Running;

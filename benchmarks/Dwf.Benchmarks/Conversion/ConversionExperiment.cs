@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using Dwf.Benchmarks.Shared;
+using Dwf.Benchmarks.Verbs;
 using Dwf.Data;
 using Dwf.Samples.Models;
 using Dwf.Serialization;
@@ -30,7 +31,7 @@ internal static class ConversionExperiment
 
         // 1. Dense training (plain SGD over all parameters, same loop and schedule), or a checkpoint of an identical earlier run.
         string checkpoint = Path.Combine(s.WorkDirectory, FormattableString.Invariant($"dense-lenet300-e{s.DenseEpochs}-lr{s.DenseLearningRate}-s{s.Seed}.dat"));
-        var dense = new LeNet300();
+        var dense = CommonOptions.Place(new LeNet300(), s.Device);
         if (s.ReuseDense && File.Exists(checkpoint))
         {
             StateDictFile.Load(dense, checkpoint);
@@ -42,7 +43,7 @@ internal static class ConversionExperiment
         {
             Console.WriteLine($"dense LeNet-300-100, {s.DenseEpochs} epochs, lr {s.DenseLearningRate}");
             manual_seed(s.Seed);
-            dense = new LeNet300();
+            dense = CommonOptions.Place(new LeNet300(), s.Device);
             var clock = Stopwatch.StartNew();
             var denseResult = new Trainer(dense, Options(s, s.DenseEpochs, s.DenseLearningRate)).Fit(train, test, new EpochPrinter("dense"));
             rows.Add(new ConversionRow("dense", s.DenseEpochs, denseResult.Final.TestAccuracy, 1.0, 1.0, dense.WeightCount(), dense.WeightCount(), clock.Elapsed.TotalSeconds));
@@ -54,7 +55,7 @@ internal static class ConversionExperiment
 
         // 2. Conversion: the factorized model loads the dense checkpoint's plain keys and factorizes them.
         manual_seed(s.Seed + 1);
-        var converted = new LeNet300();
+        var converted = CommonOptions.Place(new LeNet300(), s.Device);
         var factorization = Factorization.Attach(converted, Plan(s));
         StateDictFile.LoadDenseAndFactorize(converted, checkpoint);
         var (_, convertedAccuracy) = Evaluation.Evaluate(converted, test, flatten: true);
@@ -73,7 +74,7 @@ internal static class ConversionExperiment
         {
             Console.WriteLine($"factorized from scratch, {epochs} epochs");
             manual_seed(s.Seed + 2);
-            var scratch = new LeNet300();
+            var scratch = CommonOptions.Place(new LeNet300(), s.Device);
             var scratchFactorization = Factorization.Attach(scratch, Plan(s));
             rows.Add(TrainAndCollapse($"from scratch {epochs} epochs, collapsed", scratch, scratchFactorization, s, epochs, train, test));
         }
@@ -101,6 +102,7 @@ internal static class ConversionExperiment
         BatchSize = 128,
         Seed = s.Seed,
         Flatten = true,
+        Device = s.Device,
     };
 
     private static FactorizationPlan Plan(ConversionSettings s) =>
@@ -113,7 +115,8 @@ internal static class ConversionExperiment
         converted.eval();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        using var images = test.FlatView();
+        using var flat = test.FlatView();
+        using var images = flat.to(Devices.Of(dense));
         var a = dense.call(images);
         var b = converted.call(images);
         return a.sub(b).abs().max().item<float>() / a.abs().max().item<float>();

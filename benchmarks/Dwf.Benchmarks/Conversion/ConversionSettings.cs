@@ -13,4 +13,8 @@ internal sealed record ConversionSettings(
     string WorkDirectory,
     string? DataDirectory,
     bool ReuseDense,
-    bool TotalBudget);
+    bool TotalBudget)
+{
+    /// <summary>Where every model trains and is evaluated (--device).</summary>
+    public TorchSharp.torch.Device Device { get; init; } = TorchSharp.torch.CPU;
+}

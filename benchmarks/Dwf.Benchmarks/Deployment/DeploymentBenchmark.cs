@@ -38,10 +38,12 @@ internal static class DeploymentBenchmark
                 Console.WriteLine($"training dense {name}, {s.Epochs} epochs");
                 manual_seed(s.Seed);
                 var dense = Create(name);
-                new Trainer(dense, new TrainingOptions { Epochs = s.Epochs, LearningRate = DenseLearningRate(name), Momentum = 0.9, Seed = s.Seed, Flatten = flatten })
+                new Trainer(dense, new TrainingOptions { Epochs = s.Epochs, LearningRate = DenseLearningRate(name), Momentum = 0.9, Seed = s.Seed, Flatten = flatten, Device = s.TrainingDevice })
                     .Fit(train, test, new EpochPrinter(name));
                 StateDictFile.Save(dense, checkpoint);
             }
+
+            // From here on everything is on the CPU: the models below are built there and loaded from the checkpoint.
 
             foreach (double target in s.CompressionRatios)
             {

@@ -17,4 +17,7 @@ internal sealed record DeploymentSettings(
 {
     /// <summary>Collapsed models trained with DWF (net name, state-dict file), measured besides the magnitude-pruned ones.</summary>
     public IReadOnlyList<(string Model, string Path)> Collapsed { get; init; } = System.Array.Empty<(string, string)>();
+
+    /// <summary>Where the dense models are trained; the deployment forms are measured on the CPU (the sparse kernels are C# CPU code).</summary>
+    public TorchSharp.torch.Device TrainingDevice { get; init; } = TorchSharp.torch.CPU;
 }

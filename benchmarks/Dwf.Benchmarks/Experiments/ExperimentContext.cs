@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using Dwf.Data;
 using Dwf.Training;
+using static TorchSharp.torch;
 
 namespace Dwf.Benchmarks.Experiments;
 
@@ -18,6 +19,9 @@ public sealed record ExperimentContext(string Net, ImageClassificationDataset Tr
 
     /// <summary>The compression controller's settings for the target runs (null: the library defaults; for studies of them).</summary>
     public CompressionControllerOptions? ControllerOptions { get; init; }
+
+    /// <summary>Where every run trains; models are moved there as soon as they are built (before masks or hooks hold their parameters).</summary>
+    public Device Device { get; init; } = CPU;
 
     /// <summary>Whether the net takes flattened images.</summary>
     public bool Flatten => Nets.Flatten(Net);

@@ -5,8 +5,9 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
-using Dwf.Data;
+using Dwf.Datasets;
 using Dwf.Serialization;
+using static TorchSharp.torch;
 
 namespace Dwf.Benchmarks.Experiments;
 
@@ -30,6 +31,9 @@ public sealed class ExperimentRunner
         _command = command;
     }
 
+    /// <summary>Where the runs train (--device; default the CPU).</summary>
+    public Device Device { get; init; } = CPU;
+
     /// <summary>Name used in titles: e.g. "LeNet-300-100 / MNIST".</summary>
     public string Title => $"{(_net == "lenet300" ? "LeNet-300-100" : "LeNet-5 (Caffe)")} / {MnistCatalog.DisplayName(_dataset)}";
 
@@ -50,7 +54,7 @@ public sealed class ExperimentRunner
 
         using var train = MnistDataset.Load(_dataset, DatasetSplit.Train, _dataOptions);
         using var test = MnistDataset.Load(_dataset, DatasetSplit.Test, _dataOptions);
-        var context = new ExperimentContext(_net, train, test, _workDirectory, Log) { EffectiveRateCap = plan.EffectiveRateCap ?? FactorizationDefaults.EffectiveRateCap, ControllerOptions = plan.ControllerOptions };
+        var context = new ExperimentContext(_net, train, test, _workDirectory, Log) { EffectiveRateCap = plan.EffectiveRateCap ?? FactorizationDefaults.EffectiveRateCap, ControllerOptions = plan.ControllerOptions, Device = Device };
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < pending.Count; i++)
         {

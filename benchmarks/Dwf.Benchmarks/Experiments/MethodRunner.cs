@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using Dwf.Benchmarks.Verbs;
 using Dwf.Numerics;
 using Dwf.Serialization;
 using Dwf.Training;
@@ -27,15 +28,15 @@ public static class MethodRunner
         {
             context.Log($"    diverged: {error.Message}");
             DeleteCheckpoint(spec, context);
-            return new RunResult(spec, double.NaN, double.NaN, double.NaN, Array.Empty<(string, double)>(), clock.Elapsed.TotalSeconds) { Machine = Machine() };
+            return new RunResult(spec, double.NaN, double.NaN, double.NaN, Array.Empty<(string, double)>(), clock.Elapsed.TotalSeconds) { Machine = Machine(context.Device) };
         }
     }
 
-    /// <summary>The CPU and the numerics verdict, for the results file: floats differ between CPUs.</summary>
-    private static string Machine()
+    /// <summary>The CPU and the numerics verdict (and the device, off the CPU), for the results file: floats differ between CPUs and devices.</summary>
+    private static string Machine(Device device)
     {
         var numerics = NativeNumerics.EnsureChecked();
-        return $"{numerics.Cpu}; {numerics.Backend}";
+        return device.type == TorchSharp.DeviceType.CPU ? $"{numerics.Cpu}; {numerics.Backend}" : $"{numerics.Cpu}; {numerics.Backend}; trained on {device}";
     }
 
     private static string CheckpointPath(RunSpec spec, ExperimentContext context) =>
@@ -53,7 +54,8 @@ public static class MethodRunner
     private static RunResult Train(RunSpec spec, ExperimentContext context, Stopwatch clock)
     {
         manual_seed(spec.Seed);
-        var model = Nets.Create(context.Net);
+        // On the run's device before anything (the L1 regularizer, a pruning mask, the factor store) holds its parameters.
+        var model = CommonOptions.Place(Nets.Create(context.Net), context.Device);
         string checkpoint = CheckpointPath(spec, context);
         var options = new TrainingOptions
         {
@@ -66,6 +68,7 @@ public static class MethodRunner
             CheckpointPath = checkpoint,
             Resume = true,
             EffectiveRateCap = context.EffectiveRateCap,
+            Device = context.Device,
         };
         // The trainer's per-epoch ratio reads the factorization, so the other methods measure their plain weights.
         var observer = new EpochLogger(spec, context.Log, spec.Method is Method.Dwf or Method.DwfTarget ? null : model);
@@ -149,7 +152,7 @@ public static class MethodRunner
         var (ratio1e3, _) = Sparsity.Measure(model, 1e-3);
         DeleteCheckpoint(spec, context);
         model.Dispose();
-        return new RunResult(spec, accuracy, ratio, ratio1e3, layers, clock.Elapsed.TotalSeconds) { Machine = Machine() };
+        return new RunResult(spec, accuracy, ratio, ratio1e3, layers, clock.Elapsed.TotalSeconds) { Machine = Machine(context.Device) };
     }
 
     private static PruningMask PruningAtInitialization(RunSpec spec, nn.Module<Tensor, Tensor> model, ExperimentContext context)
@@ -162,18 +165,18 @@ public static class MethodRunner
                 return PruningMask.KeepTopGlobally(weights, PruningScores.Random(weights, spec.Seed), spec.TargetRatio);
             case Method.Snip:
             {
-                var (images, labels) = PruningScores.ScoringBatch(context.Train, 512, spec.Seed, context.Flatten);
+                var (images, labels) = PruningScores.ScoringBatch(context.Train, 512, spec.Seed, context.Flatten, context.Device);
                 return PruningMask.KeepTopGlobally(weights, PruningScores.Snip(model, weights, images, labels), spec.TargetRatio);
             }
 
             case Method.Grasp:
             {
-                var (images, labels) = PruningScores.ScoringBatch(context.Train, 512, spec.Seed, context.Flatten);
+                var (images, labels) = PruningScores.ScoringBatch(context.Train, 512, spec.Seed, context.Flatten, context.Device);
                 return PruningMask.KeepTopGlobally(weights, PruningScores.Grasp(model, weights, images, labels), spec.TargetRatio);
             }
 
             case Method.SynFlow:
-                return PruningScores.SynFlow(() => Nets.Create(context.Net), model, context.InputShape, spec.TargetRatio);
+                return PruningScores.SynFlow(() => CommonOptions.Place(Nets.Create(context.Net), context.Device), model, context.InputShape, spec.TargetRatio);
             default:
                 throw new ArgumentOutOfRangeException(nameof(spec), spec.Method, "Not a pruning-at-initialization method.");
         }

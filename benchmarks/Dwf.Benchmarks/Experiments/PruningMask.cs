@@ -25,7 +25,8 @@ public sealed class PruningMask : IDisposable
         }
 
         using var scope = NewDisposeScope();
-        var flat = cat(scores.Select(s => s.detach().flatten().to(float64)).ToList());
+        // Ranked on the CPU wherever the scores are: the same order (ties broken by position) on every device.
+        var flat = cat(scores.Select(s => s.detach().flatten().to(float64, CPU)).ToList());
         long total = flat.numel();
         long keep = Math.Max(1, (long)Math.Ceiling(total / targetRatio));
         var (_, kept) = flat.topk((int)keep);
@@ -36,7 +37,7 @@ public sealed class PruningMask : IDisposable
         {
             var weight = weights[i].Weight;
             long n = weight.numel();
-            var mask = keepFlat.narrow(0, offset, n).reshape(weight.shape).to(weight.dtype).DetachFromDisposeScope();
+            var mask = keepFlat.narrow(0, offset, n).reshape(weight.shape).to(weight.dtype, weight.device).DetachFromDisposeScope();
             masks.Add((weight, mask));
             offset += n;
         }
@@ -50,7 +51,7 @@ public sealed class PruningMask : IDisposable
         var masks = new List<(Parameter, Tensor)>();
         for (int i = 0; i < weights.Count; i++)
         {
-            masks.Add((weights[i].Weight, keep[i].ne(0).to(weights[i].Weight.dtype).reshape(weights[i].Weight.shape).DetachFromDisposeScope()));
+            masks.Add((weights[i].Weight, keep[i].ne(0).to(weights[i].Weight.dtype, weights[i].Weight.device).reshape(weights[i].Weight.shape).DetachFromDisposeScope()));
         }
 
         return new PruningMask(masks);

@@ -39,7 +39,7 @@ public static class PruningScores
         var fixedGradient = first.Select(g => g.detach()).ToList();
         // retain_graph: PyTorch defaults it to create_graph; TorchSharp does not, and the second backward needs the saved tensors.
         var second = autograd.grad(new[] { nn.functional.cross_entropy(model.call(images), labels) }, parameters, retain_graph: true, create_graph: true);
-        Tensor z = zeros(1, dtype: parameters[0].dtype);
+        Tensor z = zeros(1, dtype: parameters[0].dtype, device: parameters[0].device);
         for (int i = 0; i < parameters.Count; i++)
         {
             z = z.add(second[i].mul(fixedGradient[i]).sum());
@@ -72,7 +72,7 @@ public static class PruningScores
         var twinWeights = Nets.PrunableWeights(twin);
         var original = twinWeights.Select(w => w.Weight.detach().clone()).ToList();
         PruningMask? mask = null;
-        var input = ones(inputShape, dtype: float64);
+        var input = ones(inputShape, dtype: float64, device: twinWeights[0].Weight.device);
         for (int k = 1; k <= iterations; k++)
         {
             using var scope = NewDisposeScope();
@@ -101,10 +101,10 @@ public static class PruningScores
         return result;
     }
 
-    /// <summary>One fixed batch of training data for the data-dependent scores.</summary>
-    public static (Tensor Images, Tensor Labels) ScoringBatch(ImageClassificationDataset train, int size, long seed, bool flatten)
+    /// <summary>One fixed batch of training data for the data-dependent scores, on <paramref name="device"/> (the model's).</summary>
+    public static (Tensor Images, Tensor Labels) ScoringBatch(ImageClassificationDataset train, int size, long seed, bool flatten, Device? device = null)
     {
-        using var loader = train.Batches(size, shuffle: true, seed: seed, dropLast: true, flatten: flatten);
+        using var loader = train.Batches(size, shuffle: true, seed: seed, dropLast: true, flatten: flatten, device: device);
         var (images, labels) = loader.Epoch(0).First();
         return (images, labels);
     }

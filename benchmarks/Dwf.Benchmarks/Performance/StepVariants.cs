@@ -25,13 +25,22 @@ internal static class StepVariants
         new StepVariant("reference-D3", "hand-written explicit product in forward, plain autograd and SGD", net => Reference(net, 3)),
     };
 
-    /// <summary>A fixed random batch for the net (the contents do not affect the timing).</summary>
+    /// <summary>A fixed random batch for the net (the contents do not affect the timing), on <see cref="CurrentDevice"/>.</summary>
     public static (Tensor Images, Tensor Labels) Batch(string net, int batchSize)
     {
         manual_seed(0);
         var images = net == "lenet300" ? randn(batchSize, 784) : randn(batchSize, 1, 28, 28);
         var labels = randint(0, 10, new long[] { batchSize }, dtype: int64);
-        return (images.DetachFromDisposeScope(), labels.DetachFromDisposeScope());
+        return (images.to(CurrentDevice).DetachFromDisposeScope(), labels.to(CurrentDevice).DetachFromDisposeScope());
+    }
+
+    /// <summary>Waits until the device has finished the work queued so far: a GPU runs asynchronously, so a timer must wait for it.</summary>
+    public static void Synchronize()
+    {
+        if (CurrentDevice.type == TorchSharp.DeviceType.CUDA)
+        {
+            cuda.synchronize();
+        }
     }
 
     public static Func<Tensor, Tensor, Action> Step(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer) => (images, labels) => () =>
@@ -44,13 +53,13 @@ internal static class StepVariants
 
     private static Action Dense(string net)
     {
-        var model = net == "lenet300" ? (nn.Module<Tensor, Tensor>)new LeNet300() : new LeNet5();
+        var model = Place(net == "lenet300" ? (nn.Module<Tensor, Tensor>)new LeNet300() : new LeNet5());
         return Bind(net, model, optim.SGD(model.parameters(), Lr, Momentum, weight_decay: Lambda));
     }
 
     private static Action Factorized(string net, int depth, bool fused)
     {
-        var model = net == "lenet300" ? (nn.Module<Tensor, Tensor>)new LeNet300() : new LeNet5();
+        var model = Place(net == "lenet300" ? (nn.Module<Tensor, Tensor>)new LeNet300() : new LeNet5());
         var factorization = Factorization.Attach(model, new FactorizationPlan(new FactorizationOptions { Depth = depth, Lambda = Lambda }));
         var optimizer = factorization.CreateSgd(Lr, Momentum);
         optimizer.UseFusedKernel = fused;
@@ -59,7 +68,7 @@ internal static class StepVariants
 
     private static Action Generated(string net)
     {
-        var model = net == "lenet300" ? (nn.Module<Tensor, Tensor>)new FactorizedLeNet300() : new FactorizedLeNet5();
+        var model = Place(net == "lenet300" ? (nn.Module<Tensor, Tensor>)new FactorizedLeNet300() : new FactorizedLeNet5());
         var factorization = Factorization.Find(model) ?? throw new InvalidOperationException("The generated model has no factorization: is the source generator running?");
         factorization.SetLambda(Lambda);
         return Bind(net, model, factorization.CreateSgd(Lr, Momentum));
@@ -71,12 +80,12 @@ internal static class StepVariants
         IEnumerable<TorchSharp.Modules.Parameter> factors;
         if (net == "lenet300")
         {
-            var m = new ExplicitProductLeNet300(depth);
+            var m = Place(new ExplicitProductLeNet300(depth));
             (model, factors) = (m, m.Factors);
         }
         else
         {
-            var m = new ExplicitProductLeNet5(depth);
+            var m = Place(new ExplicitProductLeNet5(depth));
             (model, factors) = (m, m.Factors);
         }
 
@@ -100,4 +109,11 @@ internal static class StepVariants
 
     /// <summary>Batch size used by <see cref="StepVariant.Build"/> (set by the harness before building).</summary>
     public static int CurrentBatchSize { get; set; } = 256;
+
+    /// <summary>Device the variants are built and run on (set by the harness before building; default the CPU).</summary>
+    public static Device CurrentDevice { get; set; } = CPU;
+
+    // Before any optimizer holds the parameters: .to() replaces them.
+    private static T Place<T>(T model)
+        where T : nn.Module => Verbs.CommonOptions.Place(model, CurrentDevice);
 }

@@ -1,5 +1,6 @@
 using System;
 using Dwf.Data;
+using Dwf.Datasets;
 
 namespace Dwf.Benchmarks.Shared;
 

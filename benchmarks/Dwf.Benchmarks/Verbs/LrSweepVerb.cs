@@ -23,6 +23,7 @@ internal static class LrSweepVerb
         var outDirectory = new Option<string>("--out") { Description = "Output directory.", DefaultValueFactory = _ => Path.Combine("docs", "results", "lr-sweep") };
         var dataDirectory = CommonOptions.DataDirectory();
         var threads = CommonOptions.Threads();
+        var device = CommonOptions.Device();
         var workDirectory = CommonOptions.WorkDirectory();
         var epochs = new Option<int>("--epochs") { Description = "Epochs per run.", DefaultValueFactory = _ => 20 };
         var lrs = new Option<string>("--lrs") { Description = "Peak learning rates, comma-separated.", DefaultValueFactory = _ => "0.05,0.1,0.2,0.4,0.8" };
@@ -31,9 +32,9 @@ internal static class LrSweepVerb
         var seeds = new Option<int>("--seeds") { Description = "Seeds per configuration.", DefaultValueFactory = _ => 1 };
         var command = new Command("lr-sweep", "Learning rate × D × λ sweep for DWF; the table behind the depth-aware learning-rate rule.")
         {
-            net, dataset, outDirectory, dataDirectory, workDirectory, epochs, lrs, lambdas, depths, seeds, threads,
+            net, dataset, outDirectory, dataDirectory, workDirectory, epochs, lrs, lambdas, depths, seeds, threads, device,
         };
-        command.SetAction(result => CommonOptions.Guard(() =>
+        command.SetAction(result => CommonOptions.ResolveDevice(result.GetValue(device)) is not { } on ? CommonOptions.InvalidUsage : CommonOptions.Guard(() =>
         {
             CommonOptions.CheckNumerics();
             TorchSharp.torch.set_num_threads(Math.Max(1, result.GetValue(threads)));
@@ -54,7 +55,7 @@ internal static class LrSweepVerb
             // The sweep measures the factors' own learning rates: no depth scaling while it runs.
             DepthLearningRate.Configure(plan.Depths.Distinct().ToDictionary(d => d, _ => 1.0));
             string commandLine = CommonOptions.CommandLine("lr-sweep", ("--net", netName), ("--dataset", datasetName), ("--epochs", plan.Epochs), ("--lrs", result.GetValue(lrs)), ("--lambdas", result.GetValue(lambdas)), ("--depths", result.GetValue(depths)), ("--seeds", result.GetValue(seeds)));
-            var runner = new ExperimentRunner(netName, CommonOptions.Variant(datasetName), output, result.GetValue(workDirectory) ?? CommonOptions.DefaultWork(netName, datasetName) + "-lr-sweep", CommonOptions.DataOptions(result.GetValue(dataDirectory)), commandLine);
+            var runner = new ExperimentRunner(netName, CommonOptions.Variant(datasetName), output, result.GetValue(workDirectory) ?? CommonOptions.DefaultWork(netName, datasetName) + "-lr-sweep", CommonOptions.DataOptions(result.GetValue(dataDirectory)), commandLine) { Device = on };
             runner.Run(plan);
             WriteTable(output, RunStore.Open(Path.Combine(output, "runs.csv")).Results, commandLine);
         }));

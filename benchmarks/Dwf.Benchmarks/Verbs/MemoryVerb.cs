@@ -25,15 +25,18 @@ internal static class MemoryVerb
         var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 256 };
         var every = new Option<int>("--sample-every") { Description = "Steps between memory samples.", DefaultValueFactory = _ => 500 };
         var outDirectory = new Option<string>("--out") { Description = "Output directory.", DefaultValueFactory = _ => Path.Combine("docs", "results", "performance") };
-        var command = new Command("memory", "Leak check: resident memory over many factorized training steps.") { steps, batch, every, outDirectory };
-        command.SetAction(result => CommonOptions.Guard(() =>
+        var device = CommonOptions.Device();
+        device.Description += " Resident memory is host memory: on a GPU this checks the host side only.";
+        var command = new Command("memory", "Leak check: resident memory over many factorized training steps.") { steps, batch, every, outDirectory, device };
+        command.SetAction(result => CommonOptions.ResolveDevice(result.GetValue(device)) is not { } on ? CommonOptions.InvalidUsage : CommonOptions.Guard(() =>
         {
             CommonOptions.CheckNumerics();
+            StepVariants.CurrentDevice = on;
             int total = result.GetValue(steps), interval = result.GetValue(every);
             StepVariants.CurrentBatchSize = result.GetValue(batch);
             var samples = new List<(int Step, long Rss)>();
             long before = Sample();
-            var model = new FactorizedLeNet300();
+            var model = CommonOptions.Place(new FactorizedLeNet300(), on);
             var factorization = Factorization.Find(model) ?? throw new InvalidOperationException("The generated model has no factorization: is the source generator running?");
             var optimizer = factorization.CreateSgd(0.01, 0.9);
             var (images, labels) = StepVariants.Batch("lenet300", result.GetValue(batch));
@@ -53,12 +56,12 @@ internal static class MemoryVerb
             double slope = Slope(settled);
             long weights = factorization.Weights.Sum(w => w.Count);
             int depth = factorization.Weights[0].Depth;
-            string commandLine = CommonOptions.CommandLine("memory", ("--steps", total), ("--batch", result.GetValue(batch)));
+            string commandLine = CommonOptions.CommandLine("memory", ("--steps", total), ("--batch", result.GetValue(batch)), ("--device", on.type == TorchSharp.DeviceType.CPU ? null : on.ToString()));
             var md = new StringBuilder()
                 .AppendLine("# Memory over long factorized training (leak check)").AppendLine()
                 .AppendLine("```bash").AppendLine(commandLine).AppendLine("```").AppendLine()
                 .AppendLine(CultureInfo.InvariantCulture, $"Machine: {MachineInfo.Describe()}").AppendLine()
-                .AppendLine(CultureInfo.InvariantCulture, $"Generated LeNet-300-100, D = {depth}, SGD momentum 0.9, batch {result.GetValue(batch)}, {total} steps; resident set size after a full GC every {interval} steps.").AppendLine()
+                .AppendLine(CultureInfo.InvariantCulture, $"Generated LeNet-300-100, D = {depth}, SGD momentum 0.9, batch {result.GetValue(batch)}, {total} steps; resident set size after a full GC every {interval} steps.{(on.type == TorchSharp.DeviceType.CPU ? string.Empty : $" Trained on {on}; the resident set is host memory (GPU memory is not measured).")}").AppendLine()
                 .AppendLine(CultureInfo.InvariantCulture, $"- before the model: {before / 1e6:F1} MB; after step {settled.First().Step}: {settled.First().Rss / 1e6:F1} MB; after step {total}: {samples[^1].Rss / 1e6:F1} MB")
                 .AppendLine(CultureInfo.InvariantCulture, $"- second half (steps {settled.First().Step}–{total}): growth {(settled.Last().Rss - settled.First().Rss) / 1e6:F2} MB, range {(settled.Max(x => x.Rss) - settled.Min(x => x.Rss)) / 1e6:F2} MB, least-squares slope {slope:F1} bytes/step (one leaked activation of this model would be ≥ 100 KB/step)")
                 .AppendLine(CultureInfo.InvariantCulture, $"- factorized weights: {weights}; state per factorized weight: D factors + D momentum buffers (float32) = {2 * depth * 4} bytes, besides the layer weight and its gradient that dense training also holds ({(2 * depth - 1) * 4} bytes more than dense SGD with momentum)")

@@ -8,6 +8,7 @@ using System.Threading;
 using Dwf.Benchmarks.Experiments;
 using Dwf.Benchmarks.Stability;
 using Dwf.Data;
+using Dwf.Datasets;
 using Dwf.Training;
 using static TorchSharp.torch;
 
@@ -25,6 +26,7 @@ internal static class StabilityVerb
         var dataset = CommonOptions.Dataset();
         var dataDirectory = CommonOptions.DataDirectory();
         var threads = CommonOptions.Threads();
+        var device = CommonOptions.Device();
         var depth = new Option<int>("--depth") { DefaultValueFactory = _ => 3 };
         var lambda = new Option<double>("--lambda") { DefaultValueFactory = _ => 2e-3 };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 1 };
@@ -39,9 +41,9 @@ internal static class StabilityVerb
         var outFile = new Option<string?>("--out") { Description = "Append the traces to this Markdown file." };
         var command = new Command("stability", "Trace the first steps of a factorized run under learning-rate variants (divergence diagnosis).")
         {
-            net, dataset, dataDirectory, threads, depth, lambda, seed, epochs, steps, every, variants, outFile,
+            net, dataset, dataDirectory, threads, device, depth, lambda, seed, epochs, steps, every, variants, outFile,
         };
-        command.SetAction(result => CommonOptions.Guard(() =>
+        command.SetAction(result => CommonOptions.ResolveDevice(result.GetValue(device)) is not { } on ? CommonOptions.InvalidUsage : CommonOptions.Guard(() =>
         {
             CommonOptions.CheckNumerics();
             set_num_threads(Math.Max(1, result.GetValue(threads)));
@@ -52,12 +54,12 @@ internal static class StabilityVerb
             using var test = MnistDataset.Load(CommonOptions.Variant(datasetName), DatasetSplit.Test, data);
             var report = new List<string>
             {
-                string.Create(CultureInfo.InvariantCulture, $"## {netName} / {datasetName}, D = {result.GetValue(depth)}, λ = {result.GetValue(lambda):R}, seed {result.GetValue(seed)}, first {result.GetValue(steps)} steps of {result.GetValue(epochs)} epochs"),
+                string.Create(CultureInfo.InvariantCulture, $"## {netName} / {datasetName}, D = {result.GetValue(depth)}, λ = {result.GetValue(lambda):R}, seed {result.GetValue(seed)}, first {result.GetValue(steps)} steps of {result.GetValue(epochs)} epochs{(on.type == TorchSharp.DeviceType.CPU ? string.Empty : $", on {on}")}"),
                 string.Empty,
             };
             foreach (var variant in result.GetValue(variants)!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                report.AddRange(RunVariant(variant, netName, train, test, result.GetValue(depth), result.GetValue(lambda), result.GetValue(seed), result.GetValue(epochs), result.GetValue(steps), result.GetValue(every)));
+                report.AddRange(RunVariant(variant, netName, on, train, test, result.GetValue(depth), result.GetValue(lambda), result.GetValue(seed), result.GetValue(epochs), result.GetValue(steps), result.GetValue(every)));
             }
 
             foreach (var line in report)
@@ -73,7 +75,7 @@ internal static class StabilityVerb
         return command;
     }
 
-    private static IEnumerable<string> RunVariant(string variant, string netName, ImageClassificationDataset train, ImageClassificationDataset test, int depth, double lambda, int seed, int epochs, int steps, int every)
+    private static IEnumerable<string> RunVariant(string variant, string netName, Device device, ImageClassificationDataset train, ImageClassificationDataset test, int depth, double lambda, int seed, int epochs, int steps, int every)
     {
         var (name, settings) = Parse(variant);
         double factorRate = settings["factor"], biasRate = settings["bias"];
@@ -81,11 +83,11 @@ internal static class StabilityVerb
         try
         {
             manual_seed(seed);
-            var model = Nets.Create(netName);
+            var model = CommonOptions.Place(Nets.Create(netName), device);
             var factorization = Factorization.Attach(model, new FactorizationPlan(new FactorizationOptions { Depth = depth, Lambda = lambda }, netName));
             using var stop = new CancellationTokenSource();
             var trace = new StabilityTrace(factorization, _ => factorRate, every, steps, stop);
-            var options = new TrainingOptions { Epochs = epochs, BatchSize = 128, LearningRate = biasRate, EffectiveRateCap = settings["cap"] <= 0 ? double.PositiveInfinity : settings["cap"], Momentum = 0.9, Seed = seed, Flatten = Nets.Flatten(netName), NonFiniteCheckInterval = 1 };
+            var options = new TrainingOptions { Epochs = epochs, BatchSize = 128, LearningRate = biasRate, EffectiveRateCap = settings["cap"] <= 0 ? double.PositiveInfinity : settings["cap"], Momentum = 0.9, Seed = seed, Flatten = Nets.Flatten(netName), NonFiniteCheckInterval = 1, Device = device };
             string outcome;
             try
             {

@@ -10,6 +10,7 @@ using Dwf.Benchmarks.Performance;
 using Dwf.Benchmarks.Shared;
 using Dwf.Numerics;
 using Dwf.Serialization;
+using Dwf.Training;
 using static TorchSharp.torch;
 
 namespace Dwf.Benchmarks.Verbs;
@@ -30,14 +31,17 @@ internal static class StepTimeVerb
         var cases = new Option<string>("--cases") { Description = "net:batch pairs.", DefaultValueFactory = _ => "lenet300:64,lenet300:256,lenet5:256" };
         var outDirectory = new Option<string>("--out") { Description = "Output directory.", DefaultValueFactory = _ => Path.Combine("docs", "results", "performance") };
         var skipMemory = new Option<bool>("--skip-memory") { Description = "Skip the per-variant peak-memory child processes." };
+        var device = CommonOptions.Device();
         var command = new Command("step-time", "Training-step time of factorized vs dense vs hand-written reference (interleaved rounds, medians).")
         {
-            rounds, steps, warmup, threads, cases, outDirectory, skipMemory,
+            rounds, steps, warmup, threads, cases, outDirectory, skipMemory, device,
         };
-        command.SetAction(result => CommonOptions.Guard(() =>
+        command.SetAction(result => CommonOptions.ResolveDevice(result.GetValue(device)) is not { } on ? CommonOptions.InvalidUsage : CommonOptions.Guard(() =>
         {
             CommonOptions.CheckNumerics();
             set_num_threads(result.GetValue(threads));
+            StepVariants.CurrentDevice = on;
+            string deviceText = result.GetValue(device)!;
             var rows = new List<string>();
             var csv = new StringBuilder("net,batch,variant,median_ms,p25_ms,p75_ms,ratio_to_dense,managed_bytes_per_step,peak_rss_mb\n");
             foreach (var pair in result.GetValue(cases)!.Split(',', StringSplitOptions.RemoveEmptyEntries))
@@ -45,16 +49,18 @@ internal static class StepTimeVerb
                 var parts = pair.Split(':');
                 string net = parts[0];
                 int batch = int.Parse(parts[1], CultureInfo.InvariantCulture);
-                Measure(net, batch, result.GetValue(rounds), result.GetValue(steps), result.GetValue(warmup), !result.GetValue(skipMemory), result.GetValue(threads), rows, csv);
+                Measure(net, batch, result.GetValue(rounds), result.GetValue(steps), result.GetValue(warmup), !result.GetValue(skipMemory), result.GetValue(threads), deviceText, rows, csv);
             }
 
             string output = result.GetValue(outDirectory)!;
             Directory.CreateDirectory(output);
-            string commandLine = CommonOptions.CommandLine("step-time", ("--rounds", result.GetValue(rounds)), ("--steps", result.GetValue(steps)), ("--threads", result.GetValue(threads)), ("--cases", result.GetValue(cases)));
+            string commandLine = CommonOptions.CommandLine("step-time", ("--rounds", result.GetValue(rounds)), ("--steps", result.GetValue(steps)), ("--threads", result.GetValue(threads)), ("--cases", result.GetValue(cases)), ("--device", on.type == TorchSharp.DeviceType.CPU ? null : on.ToString()));
+            // Off the CPU the factorized variants take the general path too (the fused kernel is CPU code), and peak RSS is host memory only.
+            string onDevice = on.type == TorchSharp.DeviceType.CPU ? string.Empty : $" Trained on {on}: every factorized variant runs the general (tensor-op) path there; the GPU waits are included (synchronized after each block of steps); peak RSS is host memory, not GPU memory.";
             var md = new StringBuilder()
                 .AppendLine("# Training step time: factorized vs dense").AppendLine()
                 .AppendLine("```bash").AppendLine(commandLine).AppendLine("```").AppendLine()
-                .AppendLine(CultureInfo.InvariantCulture, $"Machine: {MachineInfo.Describe()}. Each variant runs {result.GetValue(steps)} steps per round, {result.GetValue(rounds)} rounds interleaved (starting variant rotated per round); times are per step. Managed allocations are all threads' (GC.GetTotalAllocatedBytes). Peak RSS is the high-water mark of a child process that builds only that variant and runs 100 steps.").AppendLine()
+                .AppendLine(CultureInfo.InvariantCulture, $"Machine: {MachineInfo.Describe()}. Each variant runs {result.GetValue(steps)} steps per round, {result.GetValue(rounds)} rounds interleaved (starting variant rotated per round); times are per step. Managed allocations are all threads' (GC.GetTotalAllocatedBytes). Peak RSS is the high-water mark of a child process that builds only that variant and runs 100 steps.{onDevice}").AppendLine()
                 .AppendLine("| net | batch | variant | median ms/step | p25–p75 | ratio to dense | managed B/step | peak RSS (MB) |")
                 .AppendLine("| --- | ---: | --- | ---: | --- | ---: | ---: | ---: |");
             foreach (var row in rows)
@@ -82,13 +88,15 @@ internal static class StepTimeVerb
         var batch = new Option<int>("--batch") { Required = true };
         var variant = new Option<string>("--variant") { Required = true };
         var threads = new Option<int>("--threads") { DefaultValueFactory = _ => 2 };
-        var command = new Command("step-time-child", "(internal) peak memory of one step-time variant") { net, batch, variant, threads };
+        var device = new Option<string>("--device") { DefaultValueFactory = _ => "cpu" };
+        var command = new Command("step-time-child", "(internal) peak memory of one step-time variant") { net, batch, variant, threads, device };
         command.Hidden = true;
         command.SetAction(result =>
         {
             set_num_threads(result.GetValue(threads));
             NativeNumerics.EnsureChecked(); // a process of its own: it must not measure convolutions on a broken backend
             StepVariants.CurrentBatchSize = result.GetValue(batch);
+            StepVariants.CurrentDevice = Devices.Resolve(result.GetValue(device)!);
             using (var warm = ones(4).add(1))
             {
             }
@@ -106,7 +114,7 @@ internal static class StepTimeVerb
         return command;
     }
 
-    private static void Measure(string net, int batch, int rounds, int steps, int warmup, bool memory, int threads, List<string> rows, StringBuilder csv)
+    private static void Measure(string net, int batch, int rounds, int steps, int warmup, bool memory, int threads, string device, List<string> rows, StringBuilder csv)
     {
         Console.WriteLine($"{net} batch {batch}: building {StepVariants.All.Count} variants");
         StepVariants.CurrentBatchSize = batch;
@@ -117,6 +125,8 @@ internal static class StepTimeVerb
             {
                 step();
             }
+
+            StepVariants.Synchronize();
         }
 
         var times = variants.ToDictionary(v => v.Name, _ => new List<double>());
@@ -133,6 +143,7 @@ internal static class StepTimeVerb
                     step();
                 }
 
+                StepVariants.Synchronize();
                 times[name].Add(clock.Elapsed.TotalMilliseconds / steps);
                 allocations[name].Add((double)(GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore) / steps);
             }
@@ -144,14 +155,14 @@ internal static class StepTimeVerb
             double median = Percentile(times[name], 0.5);
             double p25 = Percentile(times[name], 0.25), p75 = Percentile(times[name], 0.75);
             double allocated = Percentile(allocations[name], 0.5);
-            double peak = memory ? PeakMemoryOfChild(net, batch, name, threads) / 1e6 : double.NaN;
+            double peak = memory ? PeakMemoryOfChild(net, batch, name, threads, device) / 1e6 : double.NaN;
             rows.Add(string.Create(CultureInfo.InvariantCulture, $"| {net} | {batch} | {name} | {median:F3} | {p25:F3}–{p75:F3} | {median / dense:F3} | {allocated:F0} | {(double.IsNaN(peak) ? "—" : peak.ToString("F1", CultureInfo.InvariantCulture))} |"));
             csv.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{net},{batch},{name},{median:F4},{p25:F4},{p75:F4},{median / dense:F4},{allocated:F0},{peak:F1}"));
             Console.WriteLine(rows[^1]);
         }
     }
 
-    private static double PeakMemoryOfChild(string net, int batch, string variant, int threads)
+    private static double PeakMemoryOfChild(string net, int batch, string variant, int threads, string device)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!)
         {
@@ -165,7 +176,7 @@ internal static class StepTimeVerb
             start.ArgumentList.Add(Environment.GetCommandLineArgs()[0]);
         }
 
-        foreach (var arg in new[] { "step-time-child", "--net", net, "--batch", batch.ToString(CultureInfo.InvariantCulture), "--variant", variant, "--threads", threads.ToString(CultureInfo.InvariantCulture) })
+        foreach (var arg in new[] { "step-time-child", "--net", net, "--batch", batch.ToString(CultureInfo.InvariantCulture), "--variant", variant, "--threads", threads.ToString(CultureInfo.InvariantCulture), "--device", device })
         {
             start.ArgumentList.Add(arg);
         }

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using Dwf.Data;
+using Dwf.Datasets;
 
 namespace Dwf.Samples.Mnist.Cli;
 

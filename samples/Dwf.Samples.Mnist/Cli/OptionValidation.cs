@@ -10,8 +10,11 @@ internal static class OptionValidation
     /// <summary>Largest accepted depth: beyond it the initial factors are so close to 1 in magnitude that nothing is gained, and the learning rate that trains them is unexplored.</summary>
     public const int MaxDepth = 8;
 
+    /// <param name="raw">The options as typed.</param>
+    /// <param name="cudaDeviceCount">Usable CUDA devices for <c>--device</c>; null asks this machine.</param>
+    /// <param name="backend">The native backend the program was built with (for the message when CUDA is missing); null: this program's.</param>
     /// <exception cref="InvalidOptionException">An option value is out of range; the message says which and why.</exception>
-    public static SampleOptions Resolve(RawOptions raw)
+    public static SampleOptions Resolve(RawOptions raw, int? cudaDeviceCount = null, string? backend = null)
     {
         ArgumentNullException.ThrowIfNull(raw);
         var model = SampleDefaults.Model;
@@ -63,6 +66,8 @@ internal static class OptionValidation
             Require(Directory.Exists(dataDirectory), $"--data-dir {dataDirectory} does not exist; pass a directory holding the four IDX files (raw or .gz)");
         }
 
+        var device = DeviceOption.Resolve(raw.Device ?? SampleDefaults.Device, cudaDeviceCount, backend ?? DeviceOption.Backend);
+
         return new SampleOptions
         {
             Model = model,
@@ -76,6 +81,7 @@ internal static class OptionValidation
             Seed = seed,
             OutputDirectory = output,
             DataDirectory = dataDirectory,
+            Device = device,
             Resume = raw.Resume,
         };
     }

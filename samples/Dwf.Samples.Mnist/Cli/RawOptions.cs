@@ -25,5 +25,7 @@ internal sealed record RawOptions
 
     public string? DataDirectory { get; init; }
 
+    public string? Device { get; init; }
+
     public bool Resume { get; init; }
 }

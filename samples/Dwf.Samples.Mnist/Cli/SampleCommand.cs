@@ -83,6 +83,13 @@ internal sealed class SampleCommand
         HelpName = "dir",
     };
 
+    private readonly Option<string> _device = new("--device")
+    {
+        Description = "Where to train: auto (CUDA when available, else the CPU), cpu, cuda or cuda:N (the N-th GPU). CUDA needs a CUDA build: -p:DwfTorchBackend=TorchSharp-cuda-linux or TorchSharp-cuda-windows (README, \"Using a GPU\").",
+        HelpName = DeviceOption.HelpName,
+        DefaultValueFactory = _ => SampleDefaults.Device,
+    };
+
     private readonly Option<bool> _resume = new("--resume")
     {
         Description = "Continue an interrupted run from the checkpoint in the output folder (same options).",
@@ -95,7 +102,7 @@ internal sealed class SampleCommand
         _root = new RootCommand(
             "Trains a LeNet annotated with [Factorize(Depth = 3)] on MNIST with deep weight factorization, collapses it to a sparse " +
             "ordinary model, saves it, reloads it into the plain class and writes plots.");
-        foreach (var option in new Option[] { _model, _dataset, _depth, _lambda, _targetCompression, _learningRate, _epochs, _batchSize, _seed, _output, _dataDirectory, _resume })
+        foreach (var option in new Option[] { _model, _dataset, _depth, _lambda, _targetCompression, _learningRate, _epochs, _batchSize, _seed, _output, _dataDirectory, _device, _resume })
         {
             _root.Options.Add(option);
         }
@@ -136,6 +143,7 @@ internal sealed class SampleCommand
             Seed = result.GetValue(_seed),
             OutputDirectory = result.GetValue(_output),
             DataDirectory = result.GetValue(_dataDirectory),
+            Device = result.GetValue(_device),
             Resume = result.GetValue(_resume),
         };
         return (raw, ExitCodes.Success);

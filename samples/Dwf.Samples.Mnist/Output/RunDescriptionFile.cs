@@ -24,7 +24,7 @@ internal static class RunDescriptionFile
         text.AppendLine(("command: dotnet run --project samples/Dwf.Samples.Mnist -c Release -- " + string.Join(' ', Environment.GetCommandLineArgs()[1..])).TrimEnd());
         text.AppendLine(CultureInfo.InvariantCulture, $"machine: {numerics.Cpu}, {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription.Trim()}, {RuntimeInformation.FrameworkDescription}");
         text.AppendLine(numerics.Describe());
-        text.AppendLine(CultureInfo.InvariantCulture, $"options: model {ModelNames.Name(options.Model)}, dataset {ModelNames.Name(options.Dataset)}, depth {options.Depth}, {(options.TargetCompression is double target ? $"target compression {target:R} (final lambda {training.Final.Lambda:R})" : $"lambda {options.Lambda:R}")}, lr {options.LearningRate:R}, epochs {options.Epochs}, batch {options.BatchSize}, seed {options.Seed}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"options: model {ModelNames.Name(options.Model)}, dataset {ModelNames.Name(options.Dataset)}, depth {options.Depth}, {(options.TargetCompression is double target ? $"target compression {target:R} (final lambda {training.Final.Lambda:R})" : $"lambda {options.Lambda:R}")}, lr {options.LearningRate:R}, epochs {options.Epochs}, batch {options.BatchSize}, seed {options.Seed}, device {options.Device}");
         text.AppendLine(CultureInfo.InvariantCulture, $"result: test accuracy {training.Final.TestAccuracy:R} after training, {collapsedAccuracy:R} after collapse; compression ratio {SparsityReport.FormatRatio(collapsed.CompressionRatio)} ({collapsed.NonZeroWeights} of {collapsed.TotalWeights} weights non-zero)");
         File.WriteAllText(path, text.ToString());
     }

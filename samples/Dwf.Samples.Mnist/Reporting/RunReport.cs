@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using Dwf.Data;
+using Dwf.Datasets;
 using Dwf.Samples.Mnist.Cli;
 using Dwf.Samples.Mnist.Deployment;
 using Dwf.Samples.Mnist.Models;
@@ -27,6 +28,12 @@ internal static class RunReport
         Field(console, "training", string.Create(
             CultureInfo.InvariantCulture,
             $"{(options.TargetCompression is double target ? $"target CR {target:R} at the end (λ steered, from {options.Lambda:R} × min(1, (CR/100)^(2/3)))" : $"λ = {options.Lambda:R}")}, SGD lr {options.LearningRate:R}, factors × {DepthLearningRate.Multiplier(options.Depth):R} = {options.LearningRate * DepthLearningRate.Multiplier(options.Depth):R} (momentum {SampleDefaults.Momentum:R}, cosine to 0), {NumberFormat.Plural(options.Epochs, "epoch")} × {NumberFormat.Plural(Batches(train.Count, options.BatchSize), "batch", "batches")} of {options.BatchSize}, seed {options.Seed}"));
+        if (options.Device.type != TorchSharp.DeviceType.CPU)
+        {
+            // Only off the CPU: the CPU is the default here, and its runs keep the output the README shows.
+            Field(console, "device", $"{options.Device} (TorchSharp backend {DeviceOption.Backend}); the SGD step runs as tensor operations, not the fused CPU kernel");
+        }
+
         Field(console, "output", Path.GetFullPath(options.OutputDirectory));
         console.WriteLine();
     }

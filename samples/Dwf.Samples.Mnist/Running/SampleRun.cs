@@ -58,6 +58,7 @@ internal static class SampleRun
             CheckpointPath = checkpoint,
             Resume = resume,
             TargetCompression = options.TargetCompression,
+            Device = options.Device,
         });
         TrainingResult training;
         try

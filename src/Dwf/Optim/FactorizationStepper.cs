@@ -83,7 +83,8 @@ internal sealed class FactorizationStepper
         }
     }
 
-    private void EnsureUsable()
+    /// <summary>Throws, saying what to do, when the optimizer's parameters are no longer the model's (collapse, .to(), re-factorization).</summary>
+    public void EnsureUsable()
     {
         foreach (var group in _layout.FactorGroups)
         {

@@ -114,7 +114,18 @@ public sealed class FactorizedSgd : SGD, IFactorizedOptimizer
     /// <inheritdoc/>
     public override void zero_grad()
     {
-        base.zero_grad();
+        try
+        {
+            base.zero_grad();
+        }
+        catch (InvalidOperationException)
+        {
+            // After .to() the parameters held here are disposed and TorchSharp says only "Tensor invalid -- empty
+            // handle": say what happened and what to do (step() makes the same check before it computes anything).
+            _stepper.EnsureUsable();
+            throw;
+        }
+
         _stepper.ZeroLayerGradients();
     }
 

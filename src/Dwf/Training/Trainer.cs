@@ -29,7 +29,9 @@ public sealed record TrainingResult(IReadOnlyList<EpochMetrics> History)
 /// <remarks>
 /// For a factorized model (one with a <see cref="Factorization"/>) the optimizer is its
 /// <see cref="Factorization.CreateSgd"/>; otherwise plain SGD over all parameters, or
-/// <see cref="TrainingHooks.OptimizerFactory"/>. Same seed, same data, same numbers.
+/// <see cref="TrainingHooks.OptimizerFactory"/>. Same seed, same data, same numbers (on the same device: a GPU's
+/// kernels round differently). <see cref="TrainingOptions.Device"/> picks where it trains; on the CPU the
+/// factorized SGD step is a fused kernel, elsewhere the same update runs as tensor operations.
 /// </remarks>
 public sealed class Trainer
 {
@@ -38,6 +40,8 @@ public sealed class Trainer
     private readonly TrainingHooks _hooks;
 
     /// <summary>Creates a trainer for <paramref name="model"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the message names it and the fix.</exception>
+    /// <exception cref="DeviceUnavailableException"><see cref="TrainingOptions.Device"/> is not available in this process.</exception>
     public Trainer(nn.Module<Tensor, Tensor> model, TrainingOptions options, TrainingHooks? hooks = null)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
@@ -45,6 +49,11 @@ public sealed class Trainer
         _hooks = hooks ?? new TrainingHooks();
         _options.Validate();
         NativeNumerics.EnsureChecked();
+        if (_options.Device is { } device)
+        {
+            // Before any work: a missing CUDA backend is a setup problem, said in one line, not a trace from deep in Fit.
+            Devices.EnsureAvailable(device);
+        }
     }
 
     /// <summary>The optimizer of the last <see cref="Fit"/> call.</summary>
@@ -59,6 +68,7 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(test);
         observer ??= NullObserver.Instance;
         var o = _options;
+        var device = PlaceModel();
         var factorization = Factorization.Find(_model);
         var optimizer = factorization is not null
             ? factorization.CreateSgd(o.LearningRate, o.Momentum, o.Nesterov, o.WeightDecay, effective_lr_cap: o.EffectiveRateCap)
@@ -67,7 +77,8 @@ public sealed class Trainer
         var groups = optimizer.ParamGroups.ToList();
         var initialRates = groups.Select(g => g.LearningRate).ToArray();
 
-        using var loader = train.Batches(o.BatchSize, shuffle: true, seed: o.Seed, dropLast: false, flatten: o.Flatten);
+        // The data stay where they are (usually host memory); each batch is gathered there and then sent to the model.
+        using var loader = train.Batches(o.BatchSize, shuffle: true, seed: o.Seed, dropLast: false, flatten: o.Flatten, device: device);
         long batchesPerEpoch = loader.BatchesPerEpoch;
         long totalSteps = batchesPerEpoch * o.Epochs;
 
@@ -171,7 +182,7 @@ public sealed class Trainer
                 throw Diverged(epoch, globalStep, batch, batchesPerEpoch, $"the {badAtEnd.Kind} '{badAtEnd.Name}' is not finite at the end of the epoch", badAtEnd.Name, history);
             }
 
-            var (testLoss, accuracy) = Evaluation.Evaluate(_model, test, o.EvaluationBatchSize, o.Flatten);
+            var (testLoss, accuracy) = Evaluation.Evaluate(_model, test, o.EvaluationBatchSize, o.Flatten, device);
             var sparsity = factorization?.Sparsity();
             var sparsity1e3 = factorization?.Sparsity(1e-3);
             var metrics = new EpochMetrics(
@@ -198,6 +209,22 @@ public sealed class Trainer
         }
 
         return new TrainingResult(history);
+    }
+
+    /// <summary>
+    /// Moves the model to <see cref="TrainingOptions.Device"/> (if set and elsewhere) and returns the device it trains on.
+    /// Before the optimizer exists: <c>.to()</c> replaces TorchSharp's parameters, and an optimizer holds them.
+    /// </summary>
+    private Device PlaceModel()
+    {
+        var current = Devices.Of(_model);
+        if (_options.Device is not { } wanted || Devices.Same(current, wanted))
+        {
+            return current;
+        }
+
+        _model.to(wanted);
+        return Devices.Of(_model);
     }
 
     /// <summary>The controller that steers λ when a target ratio is set (options first, then the model's attribute).</summary>

@@ -31,6 +31,8 @@ public sealed record TrainingProgress(int EpochsCompleted, long BatchesDone, lon
 /// before anything is loaded).
 /// </summary>
 /// <remarks>
+/// A checkpoint loads on any device: model tensors are copied into the model wherever it is, and the optimizer's
+/// state is moved to the device of its parameters.
 /// Layout (format 2): magic string, format version, payload, payload length, SHA-256 of the payload
 /// (<see cref="PayloadChecksum"/>). Format 1 (the same payload without length and checksum) is still read.
 /// </remarks>
@@ -161,6 +163,7 @@ public static class TrainingCheckpoint
                     }
 
                     helper.load_state_dict(reader);
+                    OptimizerStatePlacement.FollowParameters(helper);
                 }
 
                 section = "random-number state";

@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using static TorchSharp.torch;
 
 namespace Dwf.Training;
 
@@ -48,6 +49,20 @@ public sealed record TrainingOptions
 
     /// <summary>Seed of the batch order and of TorchSharp's random generator.</summary>
     public long Seed { get; init; } = 1;
+
+    /// <summary>
+    /// Where to train, e.g. <c>torch.CUDA</c> or <c>Devices.Resolve("cuda:1")</c>: <see cref="Trainer.Fit"/> moves the
+    /// model there with <c>.to(device)</c> before it creates the optimizer, and sends every batch (training and
+    /// evaluation) there; the datasets stay where they are. <c>null</c> (default): the device the model is on.
+    /// </summary>
+    /// <remarks>
+    /// <c>.to(device)</c> replaces TorchSharp's parameters: anything that holds the model's parameters from before
+    /// <see cref="Trainer.Fit"/> (a <see cref="TrainingHooks.Regularizer"/> closure, a pruning mask) must be built
+    /// after moving the model yourself. Checkpoints load on any device: they are written from, and read into, the
+    /// model wherever it is. A CUDA device that is not available is refused when the <see cref="Trainer"/> is created
+    /// (<see cref="DeviceUnavailableException"/>).
+    /// </remarks>
+    public Device? Device { get; init; }
 
     /// <summary>Flatten images to vectors (for MLPs such as LeNet-300-100).</summary>
     public bool Flatten { get; init; }

@@ -1,5 +1,5 @@
 using System.IO;
-using Dwf.Data;
+using Dwf.Datasets;
 using Dwf.Samples.Mnist.Cli;
 using Dwf.Tests.Data;
 using Xunit;

@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using Dwf.Data;
+using Dwf.Datasets;
 using Dwf.Numerics;
 using Dwf.Samples.Mnist.Cli;
 using Dwf.Samples.Mnist.Deployment;
@@ -11,6 +11,7 @@ using Dwf.Samples.Mnist.Plots;
 using Dwf.Samples.Mnist.Running;
 using Dwf.Samples.Models;
 using Dwf.Tests.Data;
+using Dwf.Tests.Datasets;
 using Spectre.Console;
 using Xunit;
 

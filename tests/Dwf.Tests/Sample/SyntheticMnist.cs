@@ -1,6 +1,6 @@
 using System.IO;
 using System.Linq;
-using Dwf.Tests.Data;
+using Dwf.Tests.Datasets;
 
 namespace Dwf.Tests.Sample;
 
