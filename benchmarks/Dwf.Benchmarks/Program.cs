@@ -19,6 +19,7 @@ public static class Program
         root.Add(DeploymentVerb.Create());
         root.Add(NumericsVerb.Create());
         root.Add(StabilityVerb.Create());
+        root.Add(TargetReportVerb.Create());
         return root.Parse(args).Invoke();
     }
 }
