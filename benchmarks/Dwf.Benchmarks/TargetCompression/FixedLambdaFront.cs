@@ -23,7 +23,7 @@ public sealed class FixedLambdaFront
     public static FixedLambdaFront Of(IEnumerable<RunResult> results, int depth, int epochs)
     {
         var runs = Summary.Aggregate(results.Where(r => r.Spec.Method == Method.Dwf && r.Spec.Depth == depth && r.Spec.Epochs == epochs))
-            .Where(r => double.IsFinite(r.MeanRatio) && r.MeanRatio > 1.05)
+            .Where(r => double.IsFinite(r.MeanRatio))
             .OrderBy(r => r.MeanRatio)
             .ToList();
         var envelope = runs.Where(r => !runs.Any(o => o.MeanRatio >= r.MeanRatio && o.MeanAccuracy > r.MeanAccuracy && !ReferenceEquals(o, r))).ToList();

@@ -71,7 +71,8 @@ internal static class TargetReportVerb
             foreach (var epochs in targetRuns.Where(r => r.Spec.Depth == depth).Select(r => r.Spec.Epochs).Distinct())
             {
                 var front = FixedLambdaFront.Of(fixedRuns, depth, epochs);
-                md.AppendLine(c, $"- D = {depth}, {epochs} epochs: " + string.Join("; ", front.Points.Select(p => string.Create(c, $"λ {p.Spec.Lambda:G3} ({p.Seeds} seed{(p.Seeds == 1 ? "" : "s")}): {p.MeanAccuracy * 100:F2} % at CR {SparsityReport.FormatRatio(p.MeanRatio)}"))));
+                string points = string.Join("; ", front.Points.Select(p => string.Create(c, $"λ {p.Spec.Lambda:G3} ({p.Seeds} seed{(p.Seeds == 1 ? "" : "s")}): {p.MeanAccuracy * 100:F2} % at CR {SparsityReport.FormatRatio(p.MeanRatio)}")));
+                md.AppendLine(c, $"- D = {depth}, {epochs} epochs: {points}");
             }
         }
 
