@@ -139,6 +139,8 @@ public static class Summary
                 string.Create(c, $"no configuration reached CR {minimumRatio:G}"));
         }
 
+        AppendTargetMatched(md, runs);
+
         md.AppendLine("## All configurations").AppendLine();
         md.AppendLine("| series | configuration | seeds | accuracy | CR (geo. mean) | CR range | layers pruned away |").AppendLine("| --- | --- | ---: | ---: | ---: | --- | --- |");
         foreach (var r in runs)
@@ -156,6 +158,37 @@ public static class Summary
         }
 
         return md.ToString();
+    }
+
+    /// <summary>
+    /// The comparison at equal compression: every method that takes a target ratio (the pruning baselines by their
+    /// mask, DWF with a steered λ), one row per target, mean accuracy over seeds and the ratio each actually reached.
+    /// </summary>
+    private static void AppendTargetMatched(StringBuilder md, IReadOnlyList<AggregatedRun> runs)
+    {
+        var targeted = runs.Where(r => r.Spec.TargetRatio > 0).ToList();
+        if (!targeted.Any(r => r.Spec.Method == Method.DwfTarget))
+        {
+            return;
+        }
+
+        var series = targeted.Select(r => r.Series).Distinct().OrderBy(s => s.StartsWith("DWF", StringComparison.Ordinal) ? 0 : 1).ThenBy(s => s, StringComparer.Ordinal).ToList();
+        var c = CultureInfo.InvariantCulture;
+        md.AppendLine("## At equal compression: every method at the same target ratios").AppendLine();
+        md.AppendLine("Mean test accuracy over seeds (± half the range) and, below it, the compression ratio the method actually reached (geometric mean). DWF reaches its target through the compression controller (λ steered during training); the pruning methods keep exactly ⌈total / target⌉ weights. The best accuracy of each row is in bold.").AppendLine();
+        md.AppendLine("| target CR | " + string.Join(" | ", series) + " |");
+        md.AppendLine("| ---: | " + string.Join(" | ", series.Select(_ => "---:")) + " |");
+        foreach (var target in targeted.Select(r => r.Spec.TargetRatio).Distinct().OrderBy(t => t))
+        {
+            var cells = series.Select(s => targeted.FirstOrDefault(r => r.Series == s && r.Spec.TargetRatio == target)).ToList();
+            double best = cells.Where(r => r is not null).Select(r => r!.MeanAccuracy).DefaultIfEmpty(double.NaN).Max();
+            var text = cells.Select(r => r is null
+                ? "—"
+                : string.Create(c, $"{(r.MeanAccuracy == best ? "**" : string.Empty)}{r.MeanAccuracy * 100:F2}{(r.MeanAccuracy == best ? "**" : string.Empty)} ± {r.AccuracySpread * 100:F2} % ({r.Seeds} seed{(r.Seeds == 1 ? string.Empty : "s")}) <br> CR {SparsityReport.FormatRatio(r.MeanRatio)}"));
+            md.AppendLine(string.Create(c, $"| {target:G4} | ") + string.Join(" | ", text) + " |");
+        }
+
+        md.AppendLine();
     }
 
     // One table with a row per method: its best configuration by some criterion, or why it has none.
