@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
 
 namespace Dwf.Benchmarks.Experiments;
@@ -22,7 +23,7 @@ public sealed class GradualMagnitudePruning : IDisposable
     /// <param name="totalSteps">Steps of the whole run.</param>
     /// <param name="begin">Fraction of the run at which pruning starts (t₀; default 5 %).</param>
     /// <param name="end">Fraction of the run at which the final sparsity is reached (t₀ + nΔt; default 65 %, leaving a third to recover).</param>
-    /// <param name="pruningSteps">n, the number of pruning events (default 60, i.e. Δt = 1 % of the run).</param>
+    /// <param name="pruningSteps">n, the number of pruning events after t₀ (default 60, about one per 1 % of the run).</param>
     public GradualMagnitudePruning(IReadOnlyList<(string Name, Parameter Weight)> weights, double targetRatio, long totalSteps, double begin = 0.05, double end = 0.65, int pruningSteps = 60)
     {
         if (!(targetRatio >= 1) || totalSteps < 1 || !(begin >= 0 && begin < end && end <= 1) || pruningSteps < 1)
@@ -35,7 +36,7 @@ public sealed class GradualMagnitudePruning : IDisposable
         FinalSparsity = 1.0 - (1.0 / targetRatio);
         BeginStep = (long)Math.Round(begin * totalSteps);
         EndStep = Math.Max(BeginStep + pruningSteps, (long)Math.Round(end * totalSteps));
-        Interval = Math.Max(1, (EndStep - BeginStep) / pruningSteps);
+        PruningSteps = pruningSteps;
     }
 
     /// <summary>The compression ratio at the end.</summary>
@@ -50,25 +51,17 @@ public sealed class GradualMagnitudePruning : IDisposable
     /// <summary>t₀ + nΔt.</summary>
     public long EndStep { get; }
 
-    /// <summary>Δt.</summary>
-    public long Interval { get; }
+    /// <summary>n: pruning events k = 1 … n happen at the steps t₀ + round(k·(end − t₀)/n).</summary>
+    public int PruningSteps { get; }
 
-    /// <summary>The scheduled sparsity after step <paramref name="step"/> (0 before t₀, s_f from t₀ + nΔt on; piecewise constant between pruning events).</summary>
+    /// <summary>The step of pruning event <paramref name="k"/> (1 … n).</summary>
+    public long EventStep(int k) => BeginStep + (long)Math.Round((double)k * (EndStep - BeginStep) / PruningSteps);
+
+    /// <summary>The scheduled sparsity after step <paramref name="step"/>: s_f·(1 − (1 − k/n)³) after event k, 0 before the first, s_f from the last on.</summary>
     public double SparsityAt(long step)
     {
-        if (step < BeginStep)
-        {
-            return 0.0;
-        }
-
-        long last = BeginStep + ((Math.Min(step, EndStep) - BeginStep) / Interval * Interval);
-        double progress = Math.Min(1.0, (double)(last - BeginStep) / (EndStep - BeginStep));
-        if (step >= EndStep)
-        {
-            progress = 1.0;
-        }
-
-        return FinalSparsity * (1.0 - Math.Pow(1.0 - progress, 3));
+        int events = EventsUpTo(step);
+        return FinalSparsity * (1.0 - Math.Pow(1.0 - ((double)events / PruningSteps), 3));
     }
 
     /// <summary>
@@ -78,14 +71,11 @@ public sealed class GradualMagnitudePruning : IDisposable
     /// </summary>
     public void OnStep(long step)
     {
-        bool pruningEvent = step >= BeginStep && (step == EndStep || (step < EndStep && (step - BeginStep) % Interval == 0));
-        if (pruningEvent)
+        int events = EventsUpTo(step);
+        bool pruningEvent = events > 0 && EventStep(events) == step;
+        if (pruningEvent || (_mask is null && events > 0))
         {
-            Prune(SparsityAt(step));
-        }
-        else if (_mask is null && step > BeginStep)
-        {
-            Prune(SparsityAt(step)); // resumed between events: the same keep count, from the current magnitudes
+            Prune(SparsityAt(step)); // a scheduled event, or a resume between events (same keep count, from the magnitudes)
         }
         else
         {
@@ -99,13 +89,38 @@ public sealed class GradualMagnitudePruning : IDisposable
     /// <inheritdoc/>
     public void Dispose() => _mask?.Dispose();
 
+    // The number of pruning events at or before step (0 … n).
+    private int EventsUpTo(long step)
+    {
+        if (step < EventStep(1))
+        {
+            return 0;
+        }
+
+        int low = 1, high = PruningSteps;
+        while (low < high)
+        {
+            int middle = (low + high + 1) / 2;
+            if (EventStep(middle) <= step)
+            {
+                low = middle;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return low;
+    }
+
     private void Prune(double sparsity)
     {
-        var scores = _weights.Select(w => w.Weight.detach().abs()).ToList();
-        var mask = PruningMask.KeepTopGlobally(_weights, scores, 1.0 / (1.0 - sparsity));
-        foreach (var score in scores)
+        PruningMask mask;
+        using (var scope = NewDisposeScope())
         {
-            score.Dispose();
+            var scores = _weights.Select(w => w.Weight.detach().abs()).ToList();
+            mask = PruningMask.KeepTopGlobally(_weights, scores, 1.0 / (1.0 - sparsity));
         }
 
         _mask?.Dispose();

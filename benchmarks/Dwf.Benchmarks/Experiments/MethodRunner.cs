@@ -129,7 +129,8 @@ public static class MethodRunner
 
             case Method.Gmp:
             {
-                long batches = (context.Train.Count + spec.BatchSize - 1) / spec.BatchSize;
+                // The trainer's own count of steps (it keeps the last, smaller batch).
+                long batches = Dwf.Data.BatchLoader.StepsPerEpoch(context.Train.Count, spec.BatchSize, dropLast: false);
                 using var pruning = new GradualMagnitudePruning(Nets.PrunableWeights(model), spec.TargetRatio, batches * spec.Epochs);
                 new Trainer(model, options, new TrainingHooks { AfterStepAt = pruning.OnStep }).Fit(context.Train, context.Test, observer);
                 pruning.Finish();

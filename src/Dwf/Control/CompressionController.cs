@@ -39,6 +39,8 @@ public sealed class CompressionController
     private readonly (FactorizedWeight Weight, double InitialLambda)[] _weights;
     private double[] _peakRates;
     private double _momentum;
+    private readonly int[] _groupDepths;
+    private readonly (double Low, double High) _logScaleBounds;
     private double _logScale;
     private double? _lastLogProjected;
     private double _slope;
@@ -65,7 +67,7 @@ public sealed class CompressionController
         TargetCompression = target_compression;
         TotalSteps = total_steps;
         _interval = _options.UpdateInterval ?? Math.Max(1, total_steps / 1000);
-        _weights = _factorization.Weights.Where(w => !w.IsCollapsed).Select(w => (w, w.Lambda)).ToArray();
+        _weights = _factorization.Weights.Where(w => !w.IsCollapsed).Select(w => (w, w.PlanLambda)).ToArray();
         if (_weights.Length == 0)
         {
             throw new InvalidOperationException($"{_factorization.Plan.Name} has no factorized weights to steer (collapsed, or nothing was factorized).");
@@ -77,8 +79,11 @@ public sealed class CompressionController
         }
 
         var rates = _optimizer.FactorGroupRates();
+        _groupDepths = rates.Select(r => r.Depth).ToArray();
         _peakRates = rates.Select(r => r.LearningRate).ToArray();
         _momentum = rates.Count == 0 ? 0 : rates.Max(r => r.Momentum);
+        double largestLambda = _weights.Max(w => w.InitialLambda);
+        _logScaleBounds = (Math.Log(_options.MinLambda / largestLambda), Math.Log(_options.MaxLambda / largestLambda));
         LastProjectedCompression = LastCompression = 1.0;
 
         // Start low for modest targets: a weight the penalty has killed does not come back, so the target is
@@ -132,7 +137,12 @@ public sealed class CompressionController
         }
 
         Steps++;
-        if (Steps % _interval == 0 || Steps == TotalSteps)
+        if (Steps == TotalSteps)
+        {
+            // The end: record what Collapse() will give; a λ set now would never be trained with.
+            (LastProjectedCompression, LastCompression) = Measure(1.0);
+        }
+        else if (Steps % _interval == 0)
         {
             Update();
         }
@@ -140,7 +150,7 @@ public sealed class CompressionController
 
     /// <summary>The controller's state, for checkpoints.</summary>
     public CompressionControllerState state_dict() =>
-        new(TargetCompression, TotalSteps, Steps, _logScale, _peakRates.ToArray(), _momentum, LastProjectedCompression, LastCompression, _lastLogProjected, _slope);
+        new(TargetCompression, TotalSteps, Steps, _logScale, _peakRates.ToArray(), _momentum, LastProjectedCompression, LastCompression, _slope);
 
     /// <summary>Restores a state from <see cref="state_dict"/> and applies its λ to the model.</summary>
     /// <exception cref="ArgumentException">The state was saved for another target, run length or optimizer.</exception>
@@ -160,7 +170,8 @@ public sealed class CompressionController
         _momentum = state.Momentum;
         LastProjectedCompression = state.LastProjectedCompression;
         LastCompression = state.LastCompression;
-        _lastLogProjected = state.LastLogProjected;
+        // The last projection is part of the trend; before the first update there is none.
+        _lastLogProjected = state.Steps >= _interval ? Math.Log(state.LastProjectedCompression) : null;
         _slope = state.ProjectedSlope;
         ApplyLambda();
     }
@@ -193,6 +204,11 @@ public sealed class CompressionController
         // within it, so the weights' response time is a similar fraction of any sensible run.
         double tenths = 10.0 * _interval / TotalSteps;
         double logProjected = Math.Log(projected);
+        if (!double.IsFinite(logProjected))
+        {
+            return; // nothing measured to steer by (cannot happen with the ratio below, which is finite; kept as a guard)
+        }
+
         if (_lastLogProjected is double previous)
         {
             double slope = Math.Max(0.0, (logProjected - previous) / tenths);
@@ -205,14 +221,16 @@ public sealed class CompressionController
         double error = logTarget < logProjected ? logTarget - logProjected : Math.Max(0.0, logTarget - heading);
         error = Math.Clamp(error, -1.0, 1.0);
 
-        double minScale = _options.MinLambda / _weights.Max(w => w.InitialLambda);
-        double maxScale = _options.MaxLambda / _weights.Max(w => w.InitialLambda);
-        _logScale = Math.Clamp(_logScale + (_options.Gain * error * tenths), Math.Log(minScale), Math.Log(maxScale));
+        _logScale = Math.Clamp(_logScale + (_options.Gain * error * tenths), _logScaleBounds.Low, _logScaleBounds.High);
         ApplyLambda();
     }
 
     // ln-shrinkage of a dying W per step: each of its D factors loses lr·2λ/D per step, amplified 1/(1 − β) by momentum.
     private double ShrinkPerStep(double lambda, double factorRate) => 2.0 * lambda * factorRate / (1.0 - _momentum);
+
+    // Total / non-zero, with at least one non-zero: an all-zero model reads as "every weight but one pruned", a
+    // finite ratio the controller can steer down from (∞ would poison its logarithms).
+    private static double FiniteRatio(long total, long nonZero) => (double)total / Math.Max(1, nonZero);
 
 
 
@@ -234,21 +252,14 @@ public sealed class CompressionController
             exactNonZero += magnitude.ge(FactorizationDefaults.CollapseThreshold).sum().item<long>();
         }
 
-        return (SparsityReport.Ratio(total, projectedNonZero), SparsityReport.Ratio(total, exactNonZero));
+        return (FiniteRatio(total, projectedNonZero), SparsityReport.Ratio(total, exactNonZero));
     }
 
+    // Factor groups are by (depth, λ): all groups of one depth share the depth multiplier, so the first one's rate will do.
     private double PeakRate(int depth)
     {
-        var rates = _optimizer.FactorGroupRates();
-        for (int g = 0; g < rates.Count && g < _peakRates.Length; g++)
-        {
-            if (rates[g].Depth == depth)
-            {
-                return _peakRates[g];
-            }
-        }
-
-        return _peakRates.Length > 0 ? _peakRates.Max() : 0;
+        int group = Array.IndexOf(_groupDepths, depth);
+        return group >= 0 ? _peakRates[group] : _peakRates.DefaultIfEmpty(0).Max();
     }
 
     private void ApplyLambda()

@@ -14,8 +14,7 @@ namespace Dwf;
 /// <param name="Momentum">The factor groups' momentum (the steady-state amplification 1/(1 − β) of a dying weight's shrinkage).</param>
 /// <param name="LastProjectedCompression">The projected final ratio at the last update.</param>
 /// <param name="LastCompression">The ratio at the exact threshold at the last update.</param>
-/// <param name="LastLogProjected">ln of the projected ratio at the last update (null before the first).</param>
-/// <param name="ProjectedSlope">The smoothed rise of ln(projected ratio) per unit of shrinkage.</param>
+/// <param name="ProjectedSlope">The smoothed rise of ln(projected ratio) per tenth of the run.</param>
 public sealed record CompressionControllerState(
     double TargetCompression,
     long TotalSteps,
@@ -25,5 +24,4 @@ public sealed record CompressionControllerState(
     double Momentum,
     double LastProjectedCompression,
     double LastCompression,
-    double? LastLogProjected,
     double ProjectedSlope);

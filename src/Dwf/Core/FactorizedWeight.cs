@@ -26,6 +26,7 @@ public sealed class FactorizedWeight
         Owner = owner;
         ParameterName = parameterName;
         Settings = settings;
+        PlanLambda = settings.Lambda;
         _holder = holder;
         Shape = owner.get_parameter(parameterName)!.shape;
     }
@@ -47,6 +48,12 @@ public sealed class FactorizedWeight
 
     /// <summary>The resolved settings (depth, λ, initialization).</summary>
     public FactorizationSettings Settings { get; internal set; }
+
+    /// <summary>
+    /// λ as the plan gave it, whatever <see cref="Factorization.SetLambda"/> or a <see cref="CompressionController"/>
+    /// made of it since: the base every controller scales, so two controllers on one model do not compound.
+    /// </summary>
+    internal double PlanLambda { get; }
 
     /// <summary>Number of factors D.</summary>
     public int Depth => Settings.Depth;

@@ -42,58 +42,79 @@ internal static class ProductRule
         }
 
         var others = ProductsOfOthers(factors);
-        Tensor? scale = bound.IsActive ? bound.Scale(others) : null;
+        if (!bound.IsActive)
+        {
+            for (int d = 0; d < depth; d++)
+            {
+                AddGradient((Parameter)factors[d], layerGradient.mul(others[d]));
+            }
+
+            return;
+        }
+
+        // P·(G·q_d + g_d) + (P − 1)·wd·w_d, with g_d a gradient the factor already has (e.g. Penalty() in the loss):
+        // the base optimizer then adds wd·w_d, which makes the whole step P·(G·q_d + g_d + wd·w_d), as the fused kernel.
+        var scale = bound.Scale(others);
+        var decayCorrection = weightDecay != 0 ? scale.sub(1.0).mul_(weightDecay) : null;
         for (int d = 0; d < depth; d++)
         {
-            var contribution = layerGradient.mul(others[d]);
-            if (scale is not null)
+            var parameter = (Parameter)factors[d];
+            var gradient = layerGradient.mul(others[d]);
+            using (var existing = parameter.grad)
             {
-                // P·(G·q_d) + (P − 1)·wd·w_d: the base optimizer adds wd·w_d, which makes the whole step P·(G·q_d + wd·w_d).
-                contribution = contribution.mul_(scale);
-                if (weightDecay != 0)
+                if (existing is not null)
                 {
-                    contribution = contribution.add_(factors[d].mul(scale.sub(1.0)).mul_(weightDecay));
+                    gradient.add_(existing);
                 }
             }
 
-            var parameter = (Parameter)factors[d];
-            var existing = parameter.grad;
-            if (existing is null)
+            gradient.mul_(scale);
+            if (decayCorrection is not null)
             {
-                parameter.grad = contribution;
+                gradient.add_(factors[d].mul(decayCorrection));
             }
-            else
-            {
-                existing.add_(contribution);
-            }
+
+            parameter.grad = gradient;
+        }
+    }
+
+    private static void AddGradient(Parameter parameter, Tensor contribution)
+    {
+        var existing = parameter.grad;
+        if (existing is null)
+        {
+            parameter.grad = contribution;
+        }
+        else
+        {
+            existing.add_(contribution);
         }
     }
 
     /// <summary>
-    /// q_d = Π_{k≠d} w_k for every d, from prefix and suffix products (3D − 4 multiplications, no division, so zero
-    /// factors are fine). q_d is ∂W/∂w_d, and Σ_d q_d² is how fast one SGD step of the factors moves W.
+    /// q_d = Π_{k≠d} w_k for every d, from prefix and suffix products (3D − 6 multiplications, no division, so zero
+    /// factors are fine; for D = 2 the factors themselves). q_d is ∂W/∂w_d, and Σ_d q_d² is how fast one SGD step of the
+    /// factors moves W. Callers must not change the returned tensors in place: some are the factors.
     /// </summary>
     public static Tensor[] ProductsOfOthers(Tensor[] factors)
     {
         int depth = factors.Length;
-        var others = new Tensor[depth];
-        // suffix = w_{d+1} ⊙ … ⊙ w_{D-1} (0-based), built backwards; null stands for the empty product.
-        Tensor? suffix = null;
-        for (int d = depth - 1; d >= 0; d--)
+        // suffix[d] = w_{d+1} ⊙ … ⊙ w_{D-1}, null for the empty product (d = D − 1).
+        var suffix = new Tensor?[depth];
+        for (int d = depth - 2; d >= 0; d--)
         {
-            others[d] = suffix ?? ones_like(factors[d]);
-            suffix = suffix is null ? factors[d] : suffix.mul(factors[d]);
+            suffix[d] = suffix[d + 1] is { } next ? factors[d + 1].mul(next) : factors[d + 1];
         }
 
-        Tensor? prefix = null;
+        var others = new Tensor[depth];
+        Tensor? prefix = null; // w_0 ⊙ … ⊙ w_{d-1}
         for (int d = 0; d < depth; d++)
         {
-            if (prefix is not null)
+            others[d] = prefix is null ? suffix[d]! : suffix[d] is { } after ? prefix.mul(after) : prefix;
+            if (d < depth - 1)
             {
-                others[d] = others[d].mul(prefix);
+                prefix = prefix is null ? factors[d] : prefix.mul(factors[d]);
             }
-
-            prefix = prefix is null ? factors[d] : prefix.mul(factors[d]);
         }
 
         return others;

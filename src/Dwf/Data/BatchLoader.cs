@@ -101,7 +101,11 @@ public sealed class BatchLoader : IEnumerable<(Tensor images, Tensor labels)>, I
     public bool DropLast { get; }
 
     /// <summary>Batches per epoch: ⌊N/B⌋ with <see cref="DropLast"/>, ⌈N/B⌉ without.</summary>
-    public long BatchesPerEpoch => DropLast ? Count / BatchSize : (Count + BatchSize - 1) / BatchSize;
+    public long BatchesPerEpoch => StepsPerEpoch(Count, BatchSize, DropLast);
+
+    /// <summary>Batches per epoch of <paramref name="count"/> samples in batches of <paramref name="batchSize"/> (for schedules planned before a loader exists).</summary>
+    public static long StepsPerEpoch(long count, long batchSize, bool dropLast) =>
+        dropLast ? count / batchSize : (count + batchSize - 1) / batchSize;
 
     /// <summary>The epoch the next <c>foreach</c> over the loader will yield (starts at 0).</summary>
     public long NextEpoch { get; private set; }

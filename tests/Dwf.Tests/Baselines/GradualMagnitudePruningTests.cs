@@ -13,29 +13,41 @@ namespace Dwf.Tests.Baselines;
 public sealed class GradualMagnitudePruningTests
 {
     [Fact]
-    public void The_sparsity_follows_the_cubic_schedule_from_begin_to_end_and_then_holds()
+    public void The_sparsity_follows_the_cubic_schedule_over_n_events_from_begin_to_end_and_then_holds()
     {
         var model = new TwoLayerMlp();
         using var gmp = new GradualMagnitudePruning(Nets.PrunableWeights(model), targetRatio: 100, totalSteps: 1000, begin: 0.1, end: 0.7, pruningSteps: 60);
         Assert.Equal(100, gmp.BeginStep);
         Assert.Equal(700, gmp.EndStep);
-        Assert.Equal(10, gmp.Interval);
+        Assert.Equal(110, gmp.EventStep(1));
+        Assert.Equal(700, gmp.EventStep(60));
 
         Assert.Equal(0.0, gmp.SparsityAt(0));
-        Assert.Equal(0.0, gmp.SparsityAt(99));
-        Assert.Equal(0.0, gmp.SparsityAt(100)); // the first event prunes to s_i = 0
-        // Half-way (step 400 is an event): s_f · (1 − (1 − 0.5)³) = 0.875 · s_f.
+        Assert.Equal(0.0, gmp.SparsityAt(109)); // nothing is pruned before the first event
+        Assert.Equal(0.99 * (1 - Math.Pow(59.0 / 60, 3)), gmp.SparsityAt(110), 12);
+        // Half-way (event 30 at step 400): s_f · (1 − (1 − 0.5)³) = 0.875 · s_f.
         Assert.Equal(0.99 * 0.875, gmp.SparsityAt(400), 12);
         Assert.Equal(gmp.SparsityAt(400), gmp.SparsityAt(409), 12); // held between events
         Assert.Equal(0.99, gmp.SparsityAt(700), 12);
         Assert.Equal(0.99, gmp.SparsityAt(999), 12);
+
+        // Exactly n events, at strictly increasing steps, with a non-decreasing sparsity.
+        int events = 0;
         double previous = 0;
         for (long step = 0; step < 1000; step++)
         {
             double s = gmp.SparsityAt(step);
             Assert.True(s >= previous, $"the schedule falls at step {step}");
+            events += s > previous ? 1 : 0;
             previous = s;
         }
+
+        Assert.Equal(60, events);
+
+        // An uneven window (5,628 steps for 60 events) still has exactly 60 events, the last one at the end.
+        using var uneven = new GradualMagnitudePruning(Nets.PrunableWeights(model), 100, totalSteps: 9380, begin: 0.05, end: 0.65, pruningSteps: 60);
+        Assert.Equal(60, Enumerable.Range(1, 60).Select(uneven.EventStep).Distinct().Count());
+        Assert.Equal(uneven.EndStep, uneven.EventStep(60));
     }
 
     [Fact]

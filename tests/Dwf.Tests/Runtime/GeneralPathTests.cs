@@ -91,6 +91,43 @@ public sealed class GeneralPathTests
         TensorAssert.RelativelyClose(b.Product(), b.Weight, dtype == ScalarType.Float64 ? 1e-12 : 1e-6, "general path: W = product of its factors");
     }
 
+    /// <summary>
+    /// With the penalty in the loss (penalty_as_weight_decay: false) the factors get a gradient of their own through
+    /// autograd; with the bound active both paths must scale it too, so they still agree.
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(5)]
+    public void With_the_penalty_in_the_loss_and_the_bound_active_both_paths_agree(int depth)
+    {
+        using var scope = NewDisposeScope();
+        const double Lr = 0.004;
+        const double Lambda = 0.02;
+        var fused = Setup(LayerKind.Linear, depth, ScalarType.Float64, Lambda, seed: 700 + depth, enlarge: true);
+        var general = Setup(LayerKind.Linear, depth, ScalarType.Float64, Lambda, seed: 700 + depth, enlarge: true);
+        var fusedOptimizer = fused.Factorization.CreateSgd(lr: Lr, momentum: 0.9, penalty_as_weight_decay: false);
+        var generalOptimizer = general.Factorization.CreateSgd(lr: Lr, momentum: 0.9, penalty_as_weight_decay: false);
+        generalOptimizer.UseFusedKernel = false;
+        for (int step = 0; step < 100; step++)
+        {
+            using var stepScope = NewDisposeScope();
+            fusedOptimizer.zero_grad();
+            Loss(fused.Model.call(fused.Input)).add(fused.Factorization.Penalty()).backward();
+            fusedOptimizer.step();
+            generalOptimizer.zero_grad();
+            Loss(general.Model.call(general.Input)).add(general.Factorization.Penalty()).backward();
+            generalOptimizer.step();
+        }
+
+        var a = fused.Factorization.Weights.Single();
+        var b = general.Factorization.Weights.Single();
+        for (int d = 0; d < depth; d++)
+        {
+            TensorAssert.RelativelyClose(a.Factor(d), b.Factor(d), 1e-12, $"factor {d} after 100 steps");
+        }
+    }
+
     public static TheoryData<LayerKind, int, ScalarType> AdamWCases()
     {
         var data = new TheoryData<LayerKind, int, ScalarType>();
