@@ -54,6 +54,7 @@ public sealed class FactorizationOptionsAnalyzer : DiagnosticAnalyzer
         var own = FactorizeArguments.Read(attribute);
         Check(context, attribute, own, FactorizeArguments.None, SymbolNames.Of(type), () => FieldReadsInheritedInitStdValue(type, types));
         CheckTarget(context, attribute, own, SymbolNames.Of(type), classLevel: true);
+        CheckInheritedTarget(context, attribute, own, type, types);
     }
 
     private static void AnalyzeField(SymbolAnalysisContext context, KnownTypes types)
@@ -145,6 +146,48 @@ public sealed class FactorizationOptionsAnalyzer : DiagnosticAnalyzer
                 FactorizeArguments.Format(ratio),
                 target,
                 problem));
+        }
+    }
+
+    // DWF015 across a class hierarchy: a derived [Factorize] inherits what it leaves unset from its factorized bases,
+    // so a target on one and a λ on the other end up in one plan, which the runtime refuses (and the generator skips).
+    private static void CheckInheritedTarget(SymbolAnalysisContext context, AttributeData attribute, FactorizeArguments own, INamedTypeSymbol type, KnownTypes types)
+    {
+        if (own.TargetCompression is not null && own.Lambda is not null)
+        {
+            return; // reported on the attribute itself
+        }
+
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            if (types.FindFactorize(current.OriginalDefinition) is not { } baseAttribute)
+            {
+                continue;
+            }
+
+            var inherited = FactorizeArguments.Read(baseAttribute);
+            string baseName = SymbolNames.Of(current.OriginalDefinition);
+            if (own.TargetCompression is { } target && inherited.Lambda is { } lambda)
+            {
+                Report(context, DiagnosticDescriptors.TargetCompressionInvalid, attribute, FactorizeArguments.TargetCompressionName, context.CancellationToken,
+                    FactorizeArguments.Format(target), SymbolNames.Of(type),
+                    $"its base class '{baseName}' sets Lambda = {FactorizeArguments.Format(lambda)}, which a target would overwrite; remove Lambda there, or TargetCompression here");
+                return;
+            }
+
+            if (own.Lambda is { } ownLambda && inherited.TargetCompression is { } inheritedTarget)
+            {
+                Report(context, DiagnosticDescriptors.TargetCompressionInvalid, attribute, FactorizeArguments.LambdaName, context.CancellationToken,
+                    FactorizeArguments.Format(inheritedTarget), SymbolNames.Of(type),
+                    $"it is inherited from '{baseName}', and this class sets Lambda = {FactorizeArguments.Format(ownLambda)}, which the target would overwrite; remove Lambda here, or TargetCompression there");
+                return;
+            }
+
+            // The nearest base that sets either decides what is inherited (as the generator merges the options).
+            if (inherited.TargetCompression is not null || inherited.Lambda is not null)
+            {
+                return;
+            }
         }
     }
 

@@ -41,7 +41,11 @@ internal static class ConvertVerb
                 return CommonOptions.InvalidUsage;
             }
 
-            CommonOptions.CheckNumerics();
+            if (CommonOptions.Guard(() => CommonOptions.CheckNumerics()) != 0)
+            {
+                return 1; // the numerics check failed: its message is printed
+            }
+
             var settings = new ConversionSettings(
                 result.GetValue(denseEpochs), result.GetValue(fineTuneEpochs), result.GetValue(denseLr), result.GetValue(lr),
                 result.GetValue(lambda), result.GetValue(depth), result.GetValue(seed), result.GetValue(output)!, result.GetValue(work)!, result.GetValue(dataDir),

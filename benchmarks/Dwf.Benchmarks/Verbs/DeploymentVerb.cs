@@ -40,7 +40,11 @@ internal static class DeploymentVerb
                 return CommonOptions.InvalidUsage;
             }
 
-            CommonOptions.CheckNumerics();
+            if (CommonOptions.Guard(() => CommonOptions.CheckNumerics()) != 0)
+            {
+                return 1; // the numerics check failed: its message is printed
+            }
+
             var settings = new DeploymentSettings(
                 Split(result.GetValue(models)!), Split(result.GetValue(ratios)!).Select(Format.ParseDouble).ToArray(),
                 Split(result.GetValue(batches)!).Select(int.Parse).ToArray(), result.GetValue(rounds), result.GetValue(epochs), result.GetValue(seed),

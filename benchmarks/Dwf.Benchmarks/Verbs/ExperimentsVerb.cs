@@ -48,22 +48,22 @@ internal static class ExperimentsVerb
             var plan = quick ? ExperimentPlan.Quick(netName) : ExperimentPlan.Full(netName);
             if (result.GetValue(epochs) is int e)
             {
-                plan = e >= 1 ? plan with { Epochs = e } : throw new ArgumentException($"--epochs must be at least 1, got {e}.");
+                plan = e >= 1 ? plan with { Epochs = e } : throw new ArgumentException(FormattableString.Invariant($"--epochs must be at least 1, got {e}."));
             }
 
             if (result.GetValue(learningRate) is double lr)
             {
-                plan = double.IsFinite(lr) && lr > 0 ? plan with { LearningRate = lr } : throw new ArgumentException($"--lr must be finite and > 0, got {lr}.");
+                plan = double.IsFinite(lr) && lr > 0 ? plan with { LearningRate = lr } : throw new ArgumentException(FormattableString.Invariant($"--lr must be finite and > 0, got {lr}."));
             }
 
             if (result.GetValue(dwfLearningRate) is double dwfLr)
             {
-                plan = double.IsFinite(dwfLr) && dwfLr > 0 ? plan with { DwfLearningRate = dwfLr } : throw new ArgumentException($"--dwf-lr must be finite and > 0, got {dwfLr}.");
+                plan = double.IsFinite(dwfLr) && dwfLr > 0 ? plan with { DwfLearningRate = dwfLr } : throw new ArgumentException(FormattableString.Invariant($"--dwf-lr must be finite and > 0, got {dwfLr}."));
             }
 
             if (result.GetValue(cap) is double c)
             {
-                plan = c >= 0 ? plan with { EffectiveRateCap = c == 0 ? double.PositiveInfinity : c } : throw new ArgumentException($"--effective-lr-cap must be ≥ 0 (0: no cap), got {c}.");
+                plan = c >= 0 ? plan with { EffectiveRateCap = c == 0 ? double.PositiveInfinity : c } : throw new ArgumentException(FormattableString.Invariant($"--effective-lr-cap must be ≥ 0 (0: no cap), got {c}."));
             }
 
             if (result.GetValue(controller) is string settings)
@@ -73,7 +73,7 @@ internal static class ExperimentsVerb
 
             if (result.GetValue(seeds) is int s)
             {
-                plan = s >= 1 ? plan with { Seeds = Enumerable.Range(1, s).Select(i => (long)i).ToArray() } : throw new ArgumentException($"--seeds must be at least 1, got {s}.");
+                plan = s >= 1 ? plan with { Seeds = Enumerable.Range(1, s).Select(i => (long)i).ToArray() } : throw new ArgumentException(FormattableString.Invariant($"--seeds must be at least 1, got {s}."));
             }
 
             plan = plan with

@@ -130,7 +130,9 @@ internal static class StabilityVerb
         foreach (var pair in parts.Length > 1 ? parts[1].Split(',', StringSplitOptions.RemoveEmptyEntries) : Array.Empty<string>())
         {
             var kv = pair.Split('=', 2);
-            settings[kv[0].Trim()] = double.Parse(kv[1], CultureInfo.InvariantCulture);
+            settings[kv[0].Trim()] = kv.Length == 2 && double.TryParse(kv[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+                ? value
+                : throw new ArgumentException($"--variants: expected name=number in '{variant}', got '{pair}'.");
         }
 
         return (parts[0], settings);

@@ -36,7 +36,7 @@ internal static class OptionValidation
 
         Require(raw.Lambda is null || raw.TargetCompression is null, "--lambda and --target-cr cannot be used together: with a target compression ratio λ is steered during training; drop one of them");
         double? target = raw.TargetCompression;
-        Require(target is null || (double.IsFinite(target.Value) && target > 1), $"--target-cr must be finite and > 1 (total / non-zero weights: 100 keeps 1 % of them), got {Format(target ?? 0)}");
+        Require(target is not double t || CompressionController.IsValidTarget(t), $"--target-cr must be {CompressionController.TargetRule}, got {Format(target ?? 0)}");
 
         // With a target, the controller starts from the default λ and scales it.
         double lambda = raw.Lambda ?? (target is null ? defaults.Lambda : FactorizationDefaults.Lambda);

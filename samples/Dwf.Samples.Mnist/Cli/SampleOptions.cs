@@ -44,5 +44,5 @@ internal sealed record SampleOptions
     /// <summary>One line naming the run, e.g. "lenet300 on mnist, D = 3, λ = 0.0003, lr = 0.5, 30 epochs, batch 128, seed 1".</summary>
     public string Describe() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{ModelNames.Name(Model)} on {ModelNames.Name(Dataset)}, D = {Depth}, {(TargetCompression is double target ? $"target CR {target:R}" : $"λ = {Lambda:R}")}, lr = {LearningRate:R}, {Epochs} epochs, batch {BatchSize}, seed {Seed}");
+        $"{ModelNames.Name(Model)} on {ModelNames.Name(Dataset)}, D = {Depth}, {(TargetCompression is double target ? System.FormattableString.Invariant($"target CR {target:R}") : System.FormattableString.Invariant($"λ = {Lambda:R}"))}, lr = {LearningRate:R}, {Epochs} epochs, batch {BatchSize}, seed {Seed}");
 }

@@ -98,5 +98,5 @@ internal static class ResumableCheckpoint
     private static string Describe(RunIdentity? identity) => identity is null
         ? "unknown options (its checkpoint-options.json is missing or unreadable)"
         : System.FormattableString.Invariant(
-            $"--model {identity.Model} --dataset {identity.Dataset} --depth {identity.Depth} {(identity.TargetCompression is double target ? $"--target-cr {target:R}" : $"--lambda {identity.Lambda:R}")} --lr {identity.LearningRate:R} --epochs {identity.Epochs} --batch-size {identity.BatchSize} --seed {identity.Seed}");
+            $"--model {identity.Model} --dataset {identity.Dataset} --depth {identity.Depth} {(identity.TargetCompression is double target ? System.FormattableString.Invariant($"--target-cr {target:R}") : System.FormattableString.Invariant($"--lambda {identity.Lambda:R}"))} --lr {identity.LearningRate:R} --epochs {identity.Epochs} --batch-size {identity.BatchSize} --seed {identity.Seed}");
 }

@@ -27,7 +27,7 @@ internal static class RunReport
         Field(console, "model", $"{model.Construction}: {sparsity.Layers.Count} factorized layers, {NumberFormat.Count(sparsity.TotalWeights)} weights, each W = w_1 ⊙ … ⊙ w_{options.Depth}");
         Field(console, "training", string.Create(
             CultureInfo.InvariantCulture,
-            $"{(options.TargetCompression is double target ? $"target CR {target:R} at the end (λ steered, from {options.Lambda:R} × min(1, (CR/100)^(2/3)))" : $"λ = {options.Lambda:R}")}, SGD lr {options.LearningRate:R}, factors × {DepthLearningRate.Multiplier(options.Depth):R} = {options.LearningRate * DepthLearningRate.Multiplier(options.Depth):R} (momentum {SampleDefaults.Momentum:R}, cosine to 0), {NumberFormat.Plural(options.Epochs, "epoch")} × {NumberFormat.Plural(Batches(train.Count, options.BatchSize), "batch", "batches")} of {options.BatchSize}, seed {options.Seed}"));
+            $"{(options.TargetCompression is double target ? FormattableString.Invariant($"target CR {target:R} at the end (λ steered, from {options.Lambda:R} × min(2, ½·(CR/100)^(2/3)))") : FormattableString.Invariant($"λ = {options.Lambda:R}"))}, SGD lr {options.LearningRate:R}, factors × {DepthLearningRate.Multiplier(options.Depth):R} = {options.LearningRate * DepthLearningRate.Multiplier(options.Depth):R} (momentum {SampleDefaults.Momentum:R}, cosine to 0), {NumberFormat.Plural(options.Epochs, "epoch")} × {NumberFormat.Plural(Batches(train.Count, options.BatchSize), "batch", "batches")} of {options.BatchSize}, seed {options.Seed}"));
         if (options.Device.type != TorchSharp.DeviceType.CPU)
         {
             // Only off the CPU: the CPU is the default here, and its runs keep the output the README shows.

@@ -64,7 +64,8 @@ public sealed class FactorizeAttribute : Attribute
     /// The compression ratio wanted at the end of training (&gt; 1; 100 = 99 % of the weights zero, at the exact
     /// collapse threshold), instead of a fixed <see cref="Lambda"/>: the <see cref="Training.Trainer"/>, or a
     /// <see cref="CompressionController"/> in your own loop, steers λ during training to reach it in one run. Class
-    /// level only; not together with <see cref="Lambda"/> (analyzer DWF015). 0 (default): no target.
+    /// level only; not together with <see cref="Lambda"/> (analyzer DWF015). Leave it unset for a fixed λ (an explicit
+    /// value must be above 1).
     /// </summary>
     public double TargetCompression { get; set; }
 }

@@ -176,11 +176,17 @@ public sealed class CompressionController
         ApplyLambda();
     }
 
+    /// <summary>What a target compression ratio must be, for messages: "finite and &gt; 1 (…)".</summary>
+    public const string TargetRule = "finite and > 1 (total / non-zero weights: 100 means 99 % of the weights are zero)";
+
+    /// <summary>Whether <paramref name="target"/> is a compression ratio a run can end at: finite and above 1.</summary>
+    public static bool IsValidTarget(double target) => target > 1 && double.IsFinite(target);
+
     internal static void ValidateTarget(double target, string name)
     {
-        if (!(target > 1) || !double.IsFinite(target))
+        if (!IsValidTarget(target))
         {
-            throw new ArgumentOutOfRangeException(name, target, "The target compression ratio must be finite and > 1 (total / non-zero weights: 100 means 99 % of the weights are zero).");
+            throw new ArgumentOutOfRangeException(name, target, $"The target compression ratio must be {TargetRule}.");
         }
     }
 

@@ -24,10 +24,10 @@ public sealed class LearningRateShape
     public static LearningRateShape Constant { get; } = new("constant", _ => 1.0);
 
     /// <summary>Any other schedule, as the factor of the peak rate at progress x ∈ [0, 1] (e.g. a warm-up, steps).</summary>
-    public static LearningRateShape Custom(string name, Func<double, double> factorOfPeak)
+    public static LearningRateShape Custom(string name, Func<double, double> factor_of_peak)
     {
-        ArgumentNullException.ThrowIfNull(factorOfPeak);
-        return new LearningRateShape(name, factorOfPeak);
+        ArgumentNullException.ThrowIfNull(factor_of_peak);
+        return new LearningRateShape(name, factor_of_peak);
     }
 
     /// <summary>Name for logs.</summary>

@@ -238,11 +238,6 @@ public sealed class Factorization
     /// </param>
     public FactorizedSgd CreateSgd(double lr, double momentum = 0.0, bool nesterov = false, double weight_decay = 0.0, double dampening = 0.0, bool penalty_as_weight_decay = true, double effective_lr_cap = FactorizationDefaults.EffectiveRateCap)
     {
-        if (double.IsNaN(effective_lr_cap) || effective_lr_cap <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(effective_lr_cap), effective_lr_cap, "The effective learning-rate cap must be > 0 (default 3; double.PositiveInfinity for none).");
-        }
-
         var layout = ParameterLayout.Build(this, lr);
         return new FactorizedSgd(layout, lr, momentum, dampening, weight_decay, nesterov, penalty_as_weight_decay, effective_lr_cap);
     }

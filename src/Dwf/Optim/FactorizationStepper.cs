@@ -83,8 +83,28 @@ internal sealed class FactorizationStepper
         }
     }
 
+    /// <summary>
+    /// The optimizer's <c>zero_grad()</c>: the base class's, then the layer weights' gradients. After a <c>.to()</c> the
+    /// parameters held are disposed and TorchSharp says only "Tensor invalid -- empty handle": say what happened and what
+    /// to do, keeping TorchSharp's exception as the inner one.
+    /// </summary>
+    public void ZeroGradients(Action zeroBaseGradients)
+    {
+        try
+        {
+            zeroBaseGradients();
+        }
+        catch (InvalidOperationException error)
+        {
+            EnsureUsable(error);
+            throw;
+        }
+
+        ZeroLayerGradients();
+    }
+
     /// <summary>Throws, saying what to do, when the optimizer's parameters are no longer the model's (collapse, .to(), re-factorization).</summary>
-    public void EnsureUsable()
+    public void EnsureUsable(Exception? cause = null)
     {
         foreach (var group in _layout.FactorGroups)
         {
@@ -94,7 +114,7 @@ internal sealed class FactorizationStepper
                 if (weight.IsCollapsed)
                 {
                     throw new InvalidOperationException(
-                        $"The factorized weight '{weight.Path}' was collapsed after this optimizer was created. A collapsed model is an ordinary model: create a new optimizer for it (or call FactorizeFromCurrentWeights() and then CreateSgd/CreateAdamW).");
+                        $"The factorized weight '{weight.Path}' was collapsed after this optimizer was created. A collapsed model is an ordinary model: create a new optimizer for it (or call FactorizeFromCurrentWeights() and then CreateSgd/CreateAdamW).", cause);
                 }
 
                 for (int d = 0; d < weight.Depth; d++, index++)
@@ -102,7 +122,7 @@ internal sealed class FactorizationStepper
                     if (!ReferenceEquals(group.Parameters[index], weight.Factor(d)))
                     {
                         throw new InvalidOperationException(
-                            $"The factors of '{weight.Path}' are not the parameters this optimizer was created with: the model was moved or converted with .to(...) (which replaces TorchSharp parameters), or re-factorized after the optimizer was created. Create the optimizer after moving the model.");
+                            $"The factors of '{weight.Path}' are not the parameters this optimizer was created with: the model was moved or converted with .to(...) (which replaces TorchSharp parameters), or re-factorized after the optimizer was created. Create the optimizer after moving the model.", cause);
                     }
                 }
             }

@@ -54,22 +54,7 @@ public sealed class FactorizedAdamW : AdamW, IFactorizedOptimizer
     }
 
     /// <inheritdoc/>
-    public override void zero_grad()
-    {
-        try
-        {
-            base.zero_grad();
-        }
-        catch (InvalidOperationException)
-        {
-            // After .to() the parameters held here are disposed and TorchSharp says only "Tensor invalid -- empty
-            // handle": say what happened and what to do (step() makes the same check before it computes anything).
-            _stepper.EnsureUsable();
-            throw;
-        }
-
-        _stepper.ZeroLayerGradients();
-    }
+    public override void zero_grad() => _stepper.ZeroGradients(base.zero_grad);
 
     private void SetFactorGroupWeightDecay(int group, double weightDecay) =>
         ((ParamGroup)_parameter_groups[group]).Options.weight_decay = weightDecay;

@@ -28,6 +28,7 @@ public sealed class FactorizedSgd : SGD, IFactorizedOptimizer
     private readonly Dictionary<FactorizedWeight, FusedWeightBinding> _bindings = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<FactorizedWeight> _firstStepPending = new(ReferenceEqualityComparer.Instance);
     private Tensor?[] _extras = new Tensor?[4];
+    private double _effectiveRateCap;
 
     internal FactorizedSgd(ParameterLayout layout, double lr, double momentum, double dampening, double weightDecay, bool nesterov, bool penaltyAsWeightDecay, double effectiveRateCap)
         : base(
@@ -50,7 +51,13 @@ public sealed class FactorizedSgd : SGD, IFactorizedOptimizer
     /// group's current learning rate (default 3: no weight moves faster than a dense weight at 3 × the dense rate;
     /// <see cref="double.PositiveInfinity"/>: no bound, plain SGD on the factors). See docs/learning-rate.md.
     /// </summary>
-    public double EffectiveRateCap { get; set; }
+    public double EffectiveRateCap
+    {
+        get => _effectiveRateCap;
+        set => _effectiveRateCap = value > 0 // NaN fails too
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "The effective learning-rate cap must be > 0 (default 3; double.PositiveInfinity for none).");
+    }
 
     /// <summary>Number of factor groups; they come first in the parameter groups, the dense group last.</summary>
     public int FactorGroupCount => _stepper.Layout.FactorGroups.Count;
@@ -112,22 +119,7 @@ public sealed class FactorizedSgd : SGD, IFactorizedOptimizer
     }
 
     /// <inheritdoc/>
-    public override void zero_grad()
-    {
-        try
-        {
-            base.zero_grad();
-        }
-        catch (InvalidOperationException)
-        {
-            // After .to() the parameters held here are disposed and TorchSharp says only "Tensor invalid -- empty
-            // handle": say what happened and what to do (step() makes the same check before it computes anything).
-            _stepper.EnsureUsable();
-            throw;
-        }
-
-        _stepper.ZeroLayerGradients();
-    }
+    public override void zero_grad() => _stepper.ZeroGradients(base.zero_grad);
 
     private bool TryFusedStep(FactorizedWeight weight, SgdHyperparameters hyper)
     {

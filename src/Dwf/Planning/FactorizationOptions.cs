@@ -74,12 +74,12 @@ public sealed record FactorizationOptions
             throw new ArgumentException($"{where}: TargetCompression is a setting of the whole model: put it on the class's [Factorize], not on a field.");
         }
 
-        if (!(target > 1) || !double.IsFinite(target))
+        if (!CompressionController.IsValidTarget(target))
         {
             throw new ArgumentOutOfRangeException(
                 nameof(TargetCompression),
                 target,
-                $"{where}: TargetCompression must be finite and > 1 (total / non-zero weights: 100 means 99 % zeros), got {target.ToString("R", CultureInfo.InvariantCulture)}.");
+                $"{where}: TargetCompression must be {CompressionController.TargetRule}, got {target.ToString("R", CultureInfo.InvariantCulture)}.");
         }
 
         if (Lambda is not null)

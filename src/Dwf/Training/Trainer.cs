@@ -48,6 +48,13 @@ public sealed class Trainer
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _hooks = hooks ?? new TrainingHooks();
         _options.Validate();
+        if (_options.TargetCompression is double target && Factorization.Find(_model) is null)
+        {
+            throw new ArgumentException(
+                $"TrainingOptions.TargetCompression = {target.ToString("G4", CultureInfo.InvariantCulture)} needs a factorized model ([Factorize] or Factorization.Attach); {_model.GetType().Name} is not factorized.",
+                nameof(options));
+        }
+
         NativeNumerics.EnsureChecked();
         if (_options.Device is { } device)
         {
@@ -230,15 +237,11 @@ public sealed class Trainer
     /// <summary>The controller that steers λ when a target ratio is set (options first, then the model's attribute).</summary>
     private CompressionController? CreateController(Factorization? factorization, optim.Optimizer optimizer, long totalSteps)
     {
+        // The constructor has checked that a target in the options comes with a factorized model.
         double? target = _options.TargetCompression ?? factorization?.Plan.Options.TargetCompression;
-        if (target is not double ratio)
+        if (target is not double ratio || factorization is null)
         {
             return null;
-        }
-
-        if (factorization is null)
-        {
-            throw new InvalidOperationException($"TrainingOptions.TargetCompression = {ratio.ToString("G4", CultureInfo.InvariantCulture)} needs a factorized model ([Factorize] or Factorization.Attach); {_model.GetType().Name} is not factorized.");
         }
 
         return new CompressionController(optimizer, ratio, totalSteps, _options.CompressionControl);

@@ -87,7 +87,7 @@ public sealed record TrainingOptions
         Require(double.IsFinite(LearningRate) && LearningRate > 0, nameof(LearningRate), LearningRate, "must be finite and > 0");
         Require(double.IsFinite(Momentum) && Momentum >= 0 && Momentum < 1, nameof(Momentum), Momentum, "must be in [0, 1)");
         Require(double.IsFinite(WeightDecay) && WeightDecay >= 0, nameof(WeightDecay), WeightDecay, "must be finite and ≥ 0");
-        Require(TargetCompression is null || (TargetCompression > 1 && double.IsFinite(TargetCompression.Value)), nameof(TargetCompression), TargetCompression ?? 0, "must be finite and > 1 (total / non-zero weights; 100 = 99 % zeros)");
+        Require(TargetCompression is not double target || CompressionController.IsValidTarget(target), nameof(TargetCompression), TargetCompression ?? 0, "must be " + CompressionController.TargetRule);
         Require(EffectiveRateCap > 0, nameof(EffectiveRateCap), EffectiveRateCap, "must be > 0 (double.PositiveInfinity for no bound)");
         Require(!Nesterov || Momentum > 0, nameof(Nesterov), Nesterov, "needs Momentum > 0");
         Require(NonFiniteCheckInterval >= 1, nameof(NonFiniteCheckInterval), NonFiniteCheckInterval, "must be at least 1");

@@ -56,4 +56,31 @@ public sealed class TargetCompressionTests
             System.Array.Empty<(string, string)>(),
             AnalyzerVerifier<FactorizationOptionsAnalyzer>.Diagnostic(DiagnosticDescriptors.TargetCompressionInvalid).WithLocation(0)
                 .WithMessage("TargetCompression = 100 on 'Net' cannot apply: with a target λ is steered during training, so Lambda must not be set as well; remove Lambda (or remove TargetCompression to train with a fixed λ)"));
+
+    private static string Hierarchy(string baseArguments, string derivedArguments) => $$"""
+        [Factorize{{baseArguments}}]
+        public partial class BaseNet : Module<Tensor, Tensor>
+        {
+            private readonly Linear fc = Linear(4, 2);
+            public BaseNet() : base(nameof(BaseNet)) => RegisterComponents();
+            public override Tensor forward(Tensor x) => fc.call(x);
+        }
+
+        [Factorize{{derivedArguments}}]
+        public partial class DerivedNet : BaseNet
+        {
+        }
+        """;
+
+    [Fact]
+    public Task Fires_on_a_target_under_a_base_class_that_sets_Lambda() =>
+        AnalyzerVerifier<FactorizationOptionsAnalyzer>.VerifyAsync(Hierarchy("(Lambda = 3e-4)", "({|DWF015:TargetCompression = 100|})"));
+
+    [Fact]
+    public Task Fires_on_a_Lambda_under_a_base_class_that_sets_a_target() =>
+        AnalyzerVerifier<FactorizationOptionsAnalyzer>.VerifyAsync(Hierarchy("(TargetCompression = 100)", "({|DWF015:Lambda = 3e-4|})"));
+
+    [Fact]
+    public Task Silent_when_base_and_derived_agree_on_a_target() =>
+        AnalyzerVerifier<FactorizationOptionsAnalyzer>.VerifyAsync(Hierarchy("(TargetCompression = 100)", "(TargetCompression = 50, Depth = 4)"));
 }

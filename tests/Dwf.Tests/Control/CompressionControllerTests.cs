@@ -199,6 +199,9 @@ public sealed class CompressionControllerTests
         Assert.Contains("not both", Assert.Throws<ArgumentException>(() => new FactorizationPlan(new FactorizationOptions { Lambda = 1e-3, TargetCompression = 100 }, "Net")).Message, StringComparison.Ordinal);
         Assert.Contains("whole model", Assert.Throws<ArgumentException>(() => new FactorizationPlan(null, "Net").Field("fc1", new FactorizationOptions { TargetCompression = 100 })).Message, StringComparison.Ordinal);
 
+        var plain = new TwoLayerMlp();
+        Assert.Contains("needs a factorized model", Assert.Throws<ArgumentException>(() => new Trainer(plain, new TrainingOptions { TargetCompression = 100 })).Message, StringComparison.Ordinal);
+
         var controller = new CompressionController(factorization.CreateSgd(0.1), 100, total_steps: 2);
         controller.step();
         controller.step();

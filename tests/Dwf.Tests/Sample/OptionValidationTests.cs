@@ -77,7 +77,7 @@ public sealed class OptionValidationTests
         Assert.Equal(
             "--lambda and --target-cr cannot be used together: with a target compression ratio λ is steered during training; drop one of them",
             SampleOptionsBuilder.ErrorOf(new RawOptions { Lambda = 3e-4, TargetCompression = 100 }));
-        Assert.Equal("--target-cr must be finite and > 1 (total / non-zero weights: 100 keeps 1 % of them), got 1", SampleOptionsBuilder.ErrorOf(new RawOptions { TargetCompression = 1 }));
+        Assert.Equal("--target-cr must be finite and > 1 (total / non-zero weights: 100 means 99 % of the weights are zero), got 1", SampleOptionsBuilder.ErrorOf(new RawOptions { TargetCompression = 1 }));
         Assert.StartsWith("--target-cr must be finite and > 1", SampleOptionsBuilder.ErrorOf(new RawOptions { TargetCompression = double.PositiveInfinity }), System.StringComparison.Ordinal);
     }
 
