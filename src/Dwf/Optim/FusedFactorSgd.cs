@@ -233,7 +233,10 @@ internal sealed unsafe class FusedFactorSgd
                 {
                     others[d] *= prefix;
                     prefix *= w[d];
-                    sumOfSquares += others[d] * others[d];
+                    if (bounded)
+                    {
+                        sumOfSquares += others[d] * others[d];
+                    }
                 }
 
                 var scale = bounded ? Vector.Min(Vector<T>.One, vBound / sumOfSquares) : Vector<T>.One;
@@ -297,7 +300,10 @@ internal sealed unsafe class FusedFactorSgd
             {
                 scalarOthers[d] *= prefix;
                 prefix *= scalarW[d];
-                sumOfSquares += scalarOthers[d] * scalarOthers[d];
+                if (bounded)
+                {
+                    sumOfSquares += scalarOthers[d] * scalarOthers[d];
+                }
             }
 
             // min(1, c / S) as the SIMD loops compute it (c / 0 = ∞ → 1).
