@@ -60,9 +60,9 @@ internal static class TargetReportVerb
             var front = FixedLambdaFront.Of(fixedRuns, run.Spec.Depth, run.Spec.Epochs);
             double deviation = (run.CompressionRatio / run.Spec.TargetRatio) - 1;
             double? frontAccuracy = double.IsNaN(run.TestAccuracy) ? null : front.AccuracyAt(run.CompressionRatio);
-            string gap = frontAccuracy is double f ? string.Create(c, $"{(run.TestAccuracy - f) * 100:+0.00;-0.00}") : "outside the front";
+            string gap = frontAccuracy is double f ? string.Create(c, $"{Math.Round((run.TestAccuracy - f) * 100, 2):+0.00;-0.00;0.00}") : "outside the front";
             string within = frontAccuracy is double g ? (run.TestAccuracy >= g - 0.003 ? "yes" : "no") : "—";
-            md.AppendLine(c, $"| {run.Spec.Depth} | {run.Spec.TargetRatio:G4} | {run.Spec.Seed} | {run.Spec.Epochs} | {SparsityReport.FormatRatio(run.CompressionRatio)} | {deviation * 100:+0.0;-0.0} % | {run.TestAccuracy * 100:F2} % | {(frontAccuracy is double h ? string.Create(c, $"{h * 100:F2} %") : "—")} | {gap} | {(Math.Abs(deviation) <= 0.10 ? "yes" : "no")} | {within} |");
+            md.AppendLine(c, $"| {run.Spec.Depth} | {run.Spec.TargetRatio:G4} | {run.Spec.Seed} | {run.Spec.Epochs} | {SparsityReport.FormatRatio(run.CompressionRatio)} | {Math.Round(deviation * 100, 1):+0.0;-0.0;0.0} % | {run.TestAccuracy * 100:F2} % | {(frontAccuracy is double h ? string.Create(c, $"{h * 100:F2} %") : "—")} | {gap} | {(Math.Abs(deviation) <= 0.10 ? "yes" : "no")} | {within} |");
         }
 
         md.AppendLine().AppendLine("The fixed-λ fronts used (per depth: λ, seeds, mean accuracy, geometric-mean CR):").AppendLine();
