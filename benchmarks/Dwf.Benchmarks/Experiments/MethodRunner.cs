@@ -36,7 +36,9 @@ public static class MethodRunner
     private static string Machine(Device device)
     {
         var numerics = NativeNumerics.EnsureChecked();
-        return device.type == TorchSharp.DeviceType.CPU ? $"{numerics.Cpu}; {numerics.Backend}" : $"{numerics.Cpu}; {numerics.Backend}; trained on {device}";
+        var machine = device.type == TorchSharp.DeviceType.CPU ? $"{numerics.Cpu}; {numerics.Backend}" : $"{numerics.Cpu}; {numerics.Backend}; trained on {device}";
+        // In the form runs.csv stores (no commas), so that a fresh row and a row read back group as one machine in the summary.
+        return machine.Replace(',', ';');
     }
 
     private static string CheckpointPath(RunSpec spec, ExperimentContext context) =>

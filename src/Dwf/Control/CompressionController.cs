@@ -152,9 +152,8 @@ public sealed class CompressionController
     public CompressionControllerState state_dict() =>
         new(TargetCompression, TotalSteps, Steps, _logScale, _peakRates.ToArray(), _momentum, LastProjectedCompression, LastCompression, _slope);
 
-    /// <summary>Restores a state from <see cref="state_dict"/> and applies its λ to the model.</summary>
-    /// <exception cref="ArgumentException">The state was saved for another target, run length or optimizer.</exception>
-    public void load_state_dict(CompressionControllerState state)
+    /// <summary>Throws <see cref="ArgumentException"/> when <paramref name="state"/> was saved by a controller with other options.</summary>
+    internal void ThrowIfIncompatible(CompressionControllerState state)
     {
         ArgumentNullException.ThrowIfNull(state);
         if (state.TargetCompression != TargetCompression || state.TotalSteps != TotalSteps || state.PeakFactorRates.Count != _peakRates.Length)
@@ -163,7 +162,13 @@ public sealed class CompressionController
                 CultureInfo.InvariantCulture,
                 $"The saved controller state is for target CR {state.TargetCompression:G4} over {state.TotalSteps} steps with {state.PeakFactorRates.Count} factor groups; this controller has CR {TargetCompression:G4}, {TotalSteps} steps, {_peakRates.Length} groups. Resume with the same options."), nameof(state));
         }
+    }
 
+    /// <summary>Restores a state from <see cref="state_dict"/> and applies its λ to the model.</summary>
+    /// <exception cref="ArgumentException">The state was saved for another target, run length or optimizer.</exception>
+    public void load_state_dict(CompressionControllerState state)
+    {
+        ThrowIfIncompatible(state);
         Steps = state.Steps;
         _logScale = state.LogLambdaScale;
         _peakRates = state.PeakFactorRates.ToArray();

@@ -93,13 +93,9 @@ public sealed class Trainer
         var progress = new TrainingProgress(0, 0, 0, 0, 0, o.Seed, Array.Empty<EpochMetrics>());
         if (o.Resume && File.Exists(o.CheckpointPath))
         {
-            progress = TrainingCheckpoint.Load(o.CheckpointPath!, _model, optimizer);
-            if (progress.Seed != o.Seed)
-            {
-                throw new InvalidOperationException($"{o.CheckpointPath}: written with seed {progress.Seed}, resumed with seed {o.Seed}; use the same seed (or start over without --resume).");
-            }
-
-            RestoreController(controller, progress.Controller);
+            // Seed and λ mode are checked before anything is loaded, so a refused checkpoint leaves the model as it was.
+            progress = TrainingCheckpoint.Load(o.CheckpointPath!, _model, optimizer, saved => CheckResumable(saved, controller));
+            controller?.load_state_dict(progress.Controller!);
 
             observer.OnResume(o.CheckpointPath!, progress.EpochsCompleted, progress.BatchesDone);
         }
@@ -247,21 +243,27 @@ public sealed class Trainer
         return new CompressionController(optimizer, ratio, totalSteps, _options.CompressionControl);
     }
 
-    private void RestoreController(CompressionController? controller, CompressionControllerState? saved)
+    private void CheckResumable(TrainingProgress saved, CompressionController? controller)
     {
-        if (controller is null && saved is null)
+        if (saved.Seed != _options.Seed)
         {
-            return;
+            throw new InvalidOperationException($"{_options.CheckpointPath}: written with seed {saved.Seed}, resumed with seed {_options.Seed}; use the same seed (or start over without --resume).");
         }
 
-        if (controller is null || saved is null)
+        if (controller is null && saved.Controller is not null)
         {
-            throw new InvalidOperationException(controller is null
-                ? $"{_options.CheckpointPath}: the checkpoint was written by a run that steered λ to CR {saved!.TargetCompression.ToString("G4", CultureInfo.InvariantCulture)}; resume it with the same target."
-                : $"{_options.CheckpointPath}: the checkpoint was written by a run with a fixed λ; resume it without a target compression ratio (or start over).");
+            throw new InvalidOperationException($"{_options.CheckpointPath}: the checkpoint was written by a run that steered λ to CR {saved.Controller.TargetCompression.ToString("G4", CultureInfo.InvariantCulture)}; resume it with the same target.");
         }
 
-        controller.load_state_dict(saved);
+        if (controller is not null && saved.Controller is null)
+        {
+            throw new InvalidOperationException($"{_options.CheckpointPath}: the checkpoint was written by a run with a fixed λ; resume it without a target compression ratio (or start over).");
+        }
+
+        if (controller is not null)
+        {
+            controller.ThrowIfIncompatible(saved.Controller!);
+        }
     }
 
     private TrainingDivergedException Diverged(int epoch, long step, long batch, long batches, string what, string? parameter, IReadOnlyList<EpochMetrics> history)

@@ -64,7 +64,15 @@ public static class TrainingCheckpoint
     /// Not a checkpoint; truncated or corrupt (nothing is loaded); or written for another model (the message
     /// names the key and the expected and found shape or depth, and nothing is loaded).
     /// </exception>
-    public static TrainingProgress Load(string path, nn.Module model, optim.Optimizer optimizer)
+    public static TrainingProgress Load(string path, nn.Module model, optim.Optimizer optimizer) =>
+        Load(path, model, optimizer, checkProgress: null);
+
+    /// <summary>
+    /// As <see cref="Load(string, nn.Module, optim.Optimizer)"/>, with <paramref name="checkProgress"/> called on the
+    /// progress record before anything is loaded: a run that refuses the checkpoint (another seed, another λ mode)
+    /// throws from it and leaves model, optimizer and RNG as they were.
+    /// </summary>
+    internal static TrainingProgress Load(string path, nn.Module model, optim.Optimizer optimizer, Action<TrainingProgress>? checkProgress)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -83,7 +91,7 @@ public static class TrainingCheckpoint
             payloadEnd = stream.Position + length;
         }
 
-        var progress = ReadPayload(reader, path, model, optimizer);
+        var progress = ReadPayload(reader, path, model, optimizer, checkProgress);
         if (payloadEnd is { } end && stream.Position != end)
         {
             throw new InvalidDataException($"{path}: the checkpoint is corrupt: its payload ends at byte {stream.Position}, not at byte {end} as recorded.");
@@ -137,14 +145,24 @@ public static class TrainingCheckpoint
         return version;
     }
 
-    private static TrainingProgress ReadPayload(BinaryReader reader, string path, nn.Module model, optim.Optimizer optimizer)
+    private static TrainingProgress ReadPayload(BinaryReader reader, string path, nn.Module model, optim.Optimizer optimizer, Action<TrainingProgress>? checkProgress)
     {
         string section = "progress record";
+        TrainingProgress progress;
         try
         {
-            var progress = JsonSerializer.Deserialize<TrainingProgress>(reader.ReadString(), Json)
+            progress = JsonSerializer.Deserialize<TrainingProgress>(reader.ReadString(), Json)
                 ?? throw new InvalidDataException($"{path}: empty progress record.");
+        }
+        catch (Exception error) when (IsDamage(error))
+        {
+            throw Corrupt(path, section, error);
+        }
 
+        // Outside the damage handler: a refusal is the caller's own exception, not a corrupt file.
+        checkProgress?.Invoke(progress);
+        try
+        {
             section = "model state";
             var entries = StateDictFile.Read(reader, path);
             try
@@ -181,10 +199,16 @@ public static class TrainingCheckpoint
 
             return progress;
         }
-        catch (Exception error) when (error is EndOfStreamException or JsonException or FormatException or ArgumentException or IOException)
+        catch (Exception error) when (IsDamage(error))
         {
-            // Format 1 has no checksum: a truncated or damaged file surfaces here, while reading.
-            throw new InvalidDataException($"{path}: the checkpoint is truncated or corrupt (reading the {section}): {error.Message}", error);
+            throw Corrupt(path, section, error);
         }
     }
+
+    // Format 1 has no checksum: a truncated or damaged file surfaces as one of these while reading.
+    private static bool IsDamage(Exception error) =>
+        error is EndOfStreamException or JsonException or FormatException or ArgumentException or IOException;
+
+    private static InvalidDataException Corrupt(string path, string section, Exception error) =>
+        new($"{path}: the checkpoint is truncated or corrupt (reading the {section}): {error.Message}", error);
 }

@@ -145,7 +145,7 @@ public sealed class CompressionControllerTests
     }
 
     [Fact]
-    public void A_checkpoint_of_a_fixed_lambda_run_is_not_resumed_with_a_target()
+    public void A_checkpoint_is_resumed_only_in_its_own_lambda_mode_and_a_refused_one_leaves_the_model_as_it_was()
     {
         var (train, test) = Data();
         string directory = Directory.CreateTempSubdirectory("dwf-target-mismatch").FullName;
@@ -154,10 +154,21 @@ public sealed class CompressionControllerTests
             using (train)
             using (test)
             {
-                string checkpoint = Path.Combine(directory, "run.ckpt");
-                new Trainer(Model(seed: 1), Options(target: null, checkpoint) with { Epochs = 1 }).Fit(train, test);
-                var error = Assert.Throws<InvalidOperationException>(() => new Trainer(Model(seed: 1), Options(target: 20, checkpoint, resume: true)).Fit(train, test));
+                string fixedLambda = Path.Combine(directory, "fixed.ckpt");
+                new Trainer(Model(seed: 1), Options(target: null, fixedLambda) with { Epochs = 1 }).Fit(train, test);
+                string steered = Path.Combine(directory, "steered.ckpt");
+                new Trainer(Model(seed: 1), Options(target: 20, steered) with { Epochs = 1 }).Fit(train, test);
+
+                // Each refusal happens before anything is loaded: the fresh model keeps its own initialization.
+                var untouched = Model(seed: 2);
+                var reference = Model(seed: 2);
+                var error = Assert.Throws<InvalidOperationException>(() => new Trainer(untouched, Options(target: 20, fixedLambda, resume: true) with { Epochs = 1 }).Fit(train, test));
                 Assert.Contains("fixed λ", error.Message, StringComparison.Ordinal);
+                error = Assert.Throws<InvalidOperationException>(() => new Trainer(untouched, Options(target: null, steered, resume: true) with { Epochs = 1 }).Fit(train, test));
+                Assert.Contains("steered λ to CR 20", error.Message, StringComparison.Ordinal);
+                var otherTarget = Assert.Throws<ArgumentException>(() => new Trainer(untouched, Options(target: 50, steered, resume: true) with { Epochs = 1 }).Fit(train, test));
+                Assert.Contains("Resume with the same options", otherTarget.Message, StringComparison.Ordinal);
+                SyntheticTraining.AssertSameParameters(reference, untouched);
             }
         }
         finally
