@@ -81,7 +81,8 @@ public sealed class CompressionController
         var rates = _optimizer.FactorGroupRates();
         _groupDepths = rates.Select(r => r.Depth).ToArray();
         _peakRates = rates.Select(r => r.LearningRate).ToArray();
-        _momentum = rates.Count == 0 ? 0 : rates.Max(r => r.Momentum);
+        // Stored as the plain-SGD momentum with the same amplification (1/(1 − β)), so checkpoints keep one format.
+        _momentum = rates.Count == 0 ? 0 : 1.0 - (1.0 / rates.Max(r => r.StepAmplification));
         double largestLambda = _weights.Max(w => w.InitialLambda);
         _logScaleBounds = (Math.Log(_options.MinLambda / largestLambda), Math.Log(_options.MaxLambda / largestLambda));
         LastProjectedCompression = LastCompression = 1.0;
@@ -236,8 +237,9 @@ public sealed class CompressionController
         ApplyLambda();
     }
 
-    // ln-shrinkage of a dying W per step: each of its D factors loses lr·2λ/D per step, amplified 1/(1 − β) by momentum.
-    private double ShrinkPerStep(double lambda, double factorRate) => 2.0 * lambda * factorRate / (1.0 - _momentum);
+    // ln-shrinkage of a dying W per step: each of its D factors loses lr·2λ/D per step, amplified 1/(1 − β) by momentum
+    // (β here the momentum of plain SGD with the optimizer's amplification: dampening and Nesterov are folded in).
+    internal double ShrinkPerStep(double lambda, double factorRate) => 2.0 * lambda * factorRate / (1.0 - _momentum);
 
     // Total / non-zero, with at least one non-zero: an all-zero model reads as "every weight but one pruned", a
     // finite ratio the controller can steer down from (∞ would poison its logarithms).

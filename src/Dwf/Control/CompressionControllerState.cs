@@ -11,7 +11,7 @@ namespace Dwf;
 /// <param name="Steps">Steps taken so far.</param>
 /// <param name="LogLambdaScale">ln of the factor the controller applies to every weight's initial λ (the log itself, so that a resumed run continues bit for bit).</param>
 /// <param name="PeakFactorRates">The factor groups' peak learning rates, in group order.</param>
-/// <param name="Momentum">The factor groups' momentum (the steady-state amplification 1/(1 − β) of a dying weight's shrinkage).</param>
+/// <param name="Momentum">The factor groups' momentum as plain SGD would have it: 1/(1 − β) is the steady-state amplification of a dying weight's shrinkage (dampening and Nesterov folded in; 0 for AdamW).</param>
 /// <param name="LastProjectedCompression">The projected final ratio at the last update.</param>
 /// <param name="LastCompression">The ratio at the exact threshold at the last update.</param>
 /// <param name="ProjectedSlope">The smoothed rise of ln(projected ratio) per tenth of the run.</param>

@@ -33,9 +33,9 @@ public sealed class FactorizedAdamW : AdamW, IFactorizedOptimizer
 
     Factorization IFactorizedOptimizer.Owner => _stepper.Layout.Owner;
 
-    // AdamW's decay is decoupled from its moments: a dying factor shrinks by lr·wd per step, without momentum's 1/(1 − β).
-    IReadOnlyList<(int Depth, double LearningRate, double Momentum)> IFactorizedOptimizer.FactorGroupRates() =>
-        _stepper.Layout.FactorGroups.Select((g, i) => (g.Depth, ((ParamGroup)_parameter_groups[i]).Options.LearningRate!.Value, 0.0)).ToList();
+    // AdamW's decay is decoupled from its moments: a dying factor shrinks by lr·wd per step, without momentum's amplification.
+    IReadOnlyList<(int Depth, double LearningRate, double StepAmplification)> IFactorizedOptimizer.FactorGroupRates() =>
+        _stepper.Layout.FactorGroups.Select((g, i) => (g.Depth, ((ParamGroup)_parameter_groups[i]).Options.LearningRate!.Value, 1.0)).ToList();
 
     /// <inheritdoc/>
     public override Tensor step(Func<Tensor>? closure = null)

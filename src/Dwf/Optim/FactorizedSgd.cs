@@ -67,10 +67,23 @@ public sealed class FactorizedSgd : SGD, IFactorizedOptimizer
 
     Factorization IFactorizedOptimizer.Owner => _stepper.Layout.Owner;
 
-    IReadOnlyList<(int Depth, double LearningRate, double Momentum)> IFactorizedOptimizer.FactorGroupRates() =>
+    IReadOnlyList<(int Depth, double LearningRate, double StepAmplification)> IFactorizedOptimizer.FactorGroupRates() =>
         Enumerable.Range(0, FactorGroupCount)
-            .Select(g => (FactorGroupDepth(g), ((ParamGroup)_parameter_groups[g]).Options.LearningRate!.Value, ((ParamGroup)_parameter_groups[g]).Options.momentum!.Value))
+            .Select(g => ((ParamGroup)_parameter_groups[g]).Options)
+            .Select((o, g) => (FactorGroupDepth(g), o.LearningRate!.Value, StepAmplification(o.momentum!.Value, o.dampening!.Value, o.nesterov!.Value)))
             .ToList();
+
+    // A constant gradient g fills the buffer to (1 − τ)·g/(1 − β); Nesterov steps g + β·buffer.
+    internal static double StepAmplification(double momentum, double dampening, bool nesterov)
+    {
+        if (momentum == 0)
+        {
+            return 1.0;
+        }
+
+        double buffer = (1.0 - dampening) / (1.0 - momentum);
+        return nesterov ? 1.0 + (momentum * buffer) : buffer;
+    }
 
     /// <summary>Use the fused CPU kernel where possible (default true); false forces the general path (for tests and benchmarks).</summary>
     public bool UseFusedKernel { get; set; } = true;

@@ -86,6 +86,56 @@ public sealed class CompressionControllerTests
         }
     }
 
+    [Theory]
+    [InlineData(0.0, 0.0, false)]
+    [InlineData(0.9, 0.0, false)]
+    [InlineData(0.9, 0.5, false)]
+    [InlineData(0.5, 0.3, false)]
+    [InlineData(0.9, 0.0, true)]
+    public void The_shrinkage_the_controller_plans_with_is_what_the_optimizer_does_to_a_dying_weight(double momentum, double dampening, bool nesterov)
+    {
+        // Only the penalty acts (the data gradient is zero): every |W| then shrinks geometrically, at the rate the
+        // controller's projection assumes, once momentum's buffer has reached its steady state.
+        var model = Model(seed: 5);
+        var factorization = Factorization.Find(model)!;
+        // Small steps: the controller's rate is first order in lr·λ (the discrete decay is 1 − x per factor, not e^−x).
+        var optimizer = factorization.CreateSgd(lr: 0.01, momentum: momentum, nesterov: nesterov, dampening: dampening);
+        var controller = factorization.CreateCompressionController(optimizer, total_steps: 1000, target_compression: 20);
+        using var input = randn(8, Features);
+        double LogMagnitude()
+        {
+            using var scope = NewDisposeScope();
+            return factorization.Weights.Sum(w => w.Product().to(float64).abs().log().sum().item<double>());
+        }
+
+        void Step()
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            (model.call(input) * 0).sum().backward();
+            optimizer.step();
+        }
+
+        for (int i = 0; i < 200; i++)
+        {
+            Step();
+        }
+
+        const int Steps = 100;
+        double before = LogMagnitude();
+        for (int i = 0; i < Steps; i++)
+        {
+            Step();
+        }
+
+        long weights = factorization.Weights.Sum(w => w.Count);
+        double measured = (before - LogMagnitude()) / Steps / weights;
+        double factorRate = ((Core.IFactorizedOptimizer)optimizer).FactorGroupRates().Single().LearningRate; // the depth multiplier applied
+        double planned = controller.ShrinkPerStep(controller.Lambda, factorRate);
+        Assert.True(measured > 0, "the penalty did not shrink the weights");
+        Assert.True(Math.Abs(measured - planned) <= 0.02 * planned, $"measured ln-shrinkage {measured:G6} per step, the controller plans with {planned:G6}");
+    }
+
     [Fact]
     public void The_trainer_takes_the_target_from_the_options_and_reports_it_every_epoch()
     {
