@@ -20,6 +20,9 @@ public sealed record ExperimentContext(string Net, ImageClassificationDataset Tr
     /// <summary>The compression controller's settings for the target runs (null: the library defaults; for studies of them).</summary>
     public CompressionControllerOptions? ControllerOptions { get; init; }
 
+    /// <summary>The fine-tuning phase of the <see cref="Method.DwfTune"/> runs.</summary>
+    public FineTuneSchedule FineTune { get; init; } = FineTuneSchedule.Default(0.1);
+
     /// <summary>Where every run trains; models are moved there as soon as they are built (before masks or hooks hold their parameters).</summary>
     public Device Device { get; init; } = CPU;
 

@@ -38,6 +38,9 @@ public sealed record ExperimentPlan(
     /// <summary>The DWF runs' effective learning-rate cap (null: the library default); a study knob, not part of the run key.</summary>
     public double? EffectiveRateCap { get; init; }
 
+    /// <summary>The fine-tuning phase of <see cref="Method.DwfTune"/> (null: <see cref="FineTuneSchedule.Default"/> for this plan's dense rate); a study knob, not part of the run key.</summary>
+    public FineTuneSchedule? FineTune { get; init; }
+
     /// <summary>Base learning rates of the DWF runs for the learning-rate sweep (overrides <see cref="DwfLearningRate"/>).</summary>
     public IReadOnlyList<double>? DwfLearningRates { get; init; }
 
@@ -126,6 +129,7 @@ public sealed record ExperimentPlan(
 
                         break;
                     case Method.DwfTarget:
+                    case Method.DwfTune:
                         foreach (var depth in Depths)
                         {
                             foreach (var target in DwfTargets)

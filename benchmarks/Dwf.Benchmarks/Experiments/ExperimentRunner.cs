@@ -54,7 +54,7 @@ public sealed class ExperimentRunner
 
         using var train = MnistDataset.Load(_dataset, DatasetSplit.Train, _dataOptions);
         using var test = MnistDataset.Load(_dataset, DatasetSplit.Test, _dataOptions);
-        var context = new ExperimentContext(_net, train, test, _workDirectory, Log) { EffectiveRateCap = plan.EffectiveRateCap ?? FactorizationDefaults.EffectiveRateCap, ControllerOptions = plan.ControllerOptions, Device = Device };
+        var context = new ExperimentContext(_net, train, test, _workDirectory, Log) { EffectiveRateCap = plan.EffectiveRateCap ?? FactorizationDefaults.EffectiveRateCap, ControllerOptions = plan.ControllerOptions, FineTune = plan.FineTune ?? FineTuneSchedule.Default(plan.LearningRate), Device = Device };
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < pending.Count; i++)
         {
@@ -77,11 +77,23 @@ public sealed class ExperimentRunner
             ? string.Empty
             : string.Create(
                 CultureInfo.InvariantCulture,
-                $"Setup: every method trained by the same loop (SGD, momentum 0.9, per-step cosine schedule to 0, batch {spec.BatchSize}, {spec.Epochs} epochs, peak learning rate {store.Results.Where(r => r.Spec.Method != Method.Dwf).Select(r => r.Spec.LearningRate).DefaultIfEmpty(spec.LearningRate).First():G3} for the dense, L1 and pruning runs; DWF runs: base {store.Results.Where(r => r.Spec.Method is Method.Dwf or Method.DwfTarget).Select(r => r.Spec.LearningRate).DefaultIfEmpty(spec.LearningRate).First():G3} for biases, factor groups × the depth multiplier {string.Join(", ", new[] { 2, 3, 4 }.Select(d => $"D={d}: {DepthLearningRate.Multiplier(d):G3}"))}, effective learning rate of each weight capped at the dense rate × {plan?.EffectiveRateCap ?? FactorizationDefaults.EffectiveRateCap:G3} (rows before the cap existed: uncapped)). Dense reference: plain L2 weight decay. L1: λ‖W‖₁ added to the mean cross-entropy. Magnitude: global threshold on the trained dense weights, no fine-tuning. Random/SNIP/SynFlow/GraSP: global masks at initialization (SNIP/GraSP on one batch of 512; SynFlow 100 iterations), then the same training with the mask held. GMP: gradual magnitude pruning during training (Zhu & Gupta's cubic schedule over 60 events from 5 % to 65 % of the steps, global magnitude ranking, mask held afterwards). DWF target: λ steered by the compression controller to the target ratio (docs/target-compression.md). Seeds: {string.Join(", ", store.Results.Select(r => r.Spec.Seed).Distinct().OrderBy(s => s))}. Wall time of all runs: {store.Results.Sum(r => r.WallSeconds) / 60:F0} min on 2 CPU cores.") + Machines(store.Results);
+                $"Setup: every method trained by the same loop (SGD, momentum 0.9, per-step cosine schedule to 0, batch {spec.BatchSize}, {spec.Epochs} epochs, peak learning rate {store.Results.Where(r => r.Spec.Method is not (Method.Dwf or Method.DwfTarget or Method.DwfTune)).Select(r => r.Spec.LearningRate).DefaultIfEmpty(spec.LearningRate).First():G3} for the dense, L1 and pruning runs; DWF runs: base {store.Results.Where(r => r.Spec.Method is Method.Dwf or Method.DwfTarget or Method.DwfTune).Select(r => r.Spec.LearningRate).DefaultIfEmpty(spec.LearningRate).First():G3} for biases, factor groups × the depth multiplier {string.Join(", ", new[] { 2, 3, 4 }.Select(d => $"D={d}: {DepthLearningRate.Multiplier(d):G3}"))}, effective learning rate of each weight capped at the dense rate × {plan?.EffectiveRateCap ?? FactorizationDefaults.EffectiveRateCap:G3} (rows before the cap existed: uncapped)). Dense reference: plain L2 weight decay. L1: λ‖W‖₁ added to the mean cross-entropy. Magnitude: global threshold on the trained dense weights, no fine-tuning. Random/SNIP/SynFlow/GraSP: global masks at initialization (SNIP/GraSP on one batch of 512; SynFlow 100 iterations), then the same training with the mask held. GMP: gradual magnitude pruning during training (Zhu & Gupta's cubic schedule over 60 events from 5 % to 65 % of the steps, global magnitude ranking, mask held afterwards). DWF target: λ steered by the compression controller to the target ratio (docs/target-compression.md).{FineTuneSetup(store, plan)} Seeds: {string.Join(", ", store.Results.Select(r => r.Spec.Seed).Distinct().OrderBy(s => s))}. Wall time of all runs: {store.Results.Sum(r => r.WallSeconds) / 60:F0} min on 2 CPU cores.") + Machines(store.Results);
         string commands = File.Exists(CommandsPath) ? File.ReadAllText(CommandsPath).TrimEnd() : _command;
         string markdown = Summary.Markdown(Title, aggregated, commands, setup, Summary.Diverged(store.Results));
         StateDictFile.AtomicWrite(Path.Combine(_outDirectory, "summary.md"), writer => writer.Write(Encoding.UTF8.GetBytes(markdown)));
         ResultPlot.Save(Path.Combine(_outDirectory, "accuracy-vs-compression.png"), Title, aggregated);
+    }
+
+    // Only where there are fine-tuned runs, and with the schedule they were run with (a plan's knob, or the default).
+    private string FineTuneSetup(RunStore store, ExperimentPlan? plan)
+    {
+        if (!store.Results.Any(r => r.Spec.Method == Method.DwfTune))
+        {
+            return string.Empty;
+        }
+
+        var schedule = plan?.FineTune ?? FineTuneSchedule.Default(plan?.LearningRate ?? ExperimentPlan.DenseLearningRate(_net));
+        return $" DWF target + fine-tune: the DWF target run over the first epochs, then the collapsed model's non-zero weights trained on with the zeros held and no penalty, {schedule.Describe()} (plain SGD, momentum 0.9, cosine).";
     }
 
     // Floats differ between CPUs, and on some CPUs oneDNN had to be switched off: say which machines made the rows.

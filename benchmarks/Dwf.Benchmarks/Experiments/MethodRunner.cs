@@ -28,6 +28,7 @@ public static class MethodRunner
         {
             context.Log($"    diverged: {error.Message}");
             DeleteCheckpoint(spec, context);
+            DeleteFineTuneFiles(spec, context);
             return new RunResult(spec, double.NaN, double.NaN, double.NaN, Array.Empty<(string, double)>(), clock.Elapsed.TotalSeconds) { Machine = Machine(context.Device) };
         }
     }
@@ -73,7 +74,7 @@ public static class MethodRunner
             Device = context.Device,
         };
         // The trainer's per-epoch ratio reads the factorization, so the other methods measure their plain weights.
-        var observer = new EpochLogger(spec, context.Log, spec.Method is Method.Dwf or Method.DwfTarget ? null : model);
+        var observer = new EpochLogger(spec, context.Log, spec.Method is Method.Dwf or Method.DwfTarget or Method.DwfTune ? null : model);
 
         switch (spec.Method)
         {
@@ -98,6 +99,12 @@ public static class MethodRunner
                 var factorization = Factorization.Attach(model, new FactorizationPlan(new FactorizationOptions { Depth = spec.Depth }, context.Net));
                 new Trainer(model, options with { TargetCompression = spec.TargetRatio, CompressionControl = context.ControllerOptions }).Fit(context.Train, context.Test, observer);
                 factorization.Collapse();
+                break;
+            }
+
+            case Method.DwfTune:
+            {
+                model = DwfThenFineTune(spec, context, model, options);
                 break;
             }
 
@@ -154,8 +161,57 @@ public static class MethodRunner
         var (ratio, layers) = Sparsity.Measure(model, Sparsity.Threshold);
         var (ratio1e3, _) = Sparsity.Measure(model, 1e-3);
         DeleteCheckpoint(spec, context);
+        DeleteFineTuneFiles(spec, context);
         model.Dispose();
         return new RunResult(spec, accuracy, ratio, ratio1e3, layers, clock.Elapsed.TotalSeconds) { Machine = Machine(context.Device) };
+    }
+
+    // The DWF target run over the first epochs, collapsed and saved (so a restart skips it), then its non-zero weights
+    // trained on as plain weights with the zeros held: the model returned is a fresh, unfactorized one.
+    private static nn.Module<Tensor, Tensor> DwfThenFineTune(RunSpec spec, ExperimentContext context, nn.Module<Tensor, Tensor> model, TrainingOptions options)
+    {
+        var (dwfEpochs, tuneEpochs) = context.FineTune.Split(spec.Epochs);
+        string collapsed = FineTunePath(spec, context, "collapsed.dat");
+        if (!File.Exists(collapsed))
+        {
+            var factorization = Factorization.Attach(model, new FactorizationPlan(new FactorizationOptions { Depth = spec.Depth }, context.Net));
+            var dwfSpec = spec with { Epochs = dwfEpochs };
+            new Trainer(model, options with { Epochs = dwfEpochs, TargetCompression = spec.TargetRatio, CompressionControl = context.ControllerOptions })
+                .Fit(context.Train, context.Test, new EpochLogger(dwfSpec, context.Log, null));
+            factorization.Collapse();
+            StateDictFile.Save(model, collapsed);
+            context.Log(FormattableString.Invariant($"    DWF phase done ({dwfEpochs} epochs): CR {SparsityReport.FormatRatio(Sparsity.Measure(model, Sparsity.Threshold).Global)}; fine-tuning the survivors for {tuneEpochs} epochs"));
+        }
+
+        model.Dispose();
+        var plain = CommonOptions.Place(Nets.Create(context.Net), context.Device);
+        StateDictFile.Load(plain, collapsed);
+        var weights = Nets.PrunableWeights(plain);
+        using var mask = PruningMask.FromPattern(weights, weights.Select(w => w.Weight.detach()).ToList());
+        var tuneOptions = options with
+        {
+            Epochs = tuneEpochs,
+            LearningRate = context.FineTune.LearningRate,
+            CheckpointPath = FineTunePath(spec, context, "fine-tune.ckpt"),
+        };
+        new Trainer(plain, tuneOptions, new TrainingHooks { AfterStep = mask.Apply }).Fit(context.Train, context.Test, new EpochLogger(spec with { Epochs = tuneEpochs }, context.Log, plain));
+        mask.Apply();
+        return plain;
+    }
+
+    private static string FineTunePath(RunSpec spec, ExperimentContext context, string suffix) =>
+        Path.ChangeExtension(CheckpointPath(spec, context), null) + "-" + suffix;
+
+    private static void DeleteFineTuneFiles(RunSpec spec, ExperimentContext context)
+    {
+        foreach (var suffix in new[] { "collapsed.dat", "fine-tune.ckpt" })
+        {
+            string path = FineTunePath(spec, context, suffix);
+            if (File.Exists(path))
+            {
+                File.Delete(path);
+            }
+        }
     }
 
     private static PruningMask PruningAtInitialization(RunSpec spec, nn.Module<Tensor, Tensor> model, ExperimentContext context)

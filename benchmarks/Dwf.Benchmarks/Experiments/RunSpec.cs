@@ -34,6 +34,12 @@ public enum Method
 
     /// <summary>Gradual magnitude pruning during training (Zhu &amp; Gupta 2017), cubic sparsity schedule.</summary>
     Gmp,
+
+    /// <summary>
+    /// <see cref="DwfTarget"/> for the first part of the budget, then the collapsed model's non-zero weights trained on
+    /// with the zeros held and no penalty (the retraining step of prune-and-retrain methods); same total epochs.
+    /// </summary>
+    DwfTune,
 }
 
 /// <summary>One training run of the harness.</summary>
@@ -58,6 +64,7 @@ public sealed record RunSpec(Method Method, int Depth, double Lambda, double Lea
     {
         Method.Dwf => string.Create(CultureInfo.InvariantCulture, $"DWF D={Depth} λ={Lambda:G3} lr={LearningRate:G3}"),
         Method.DwfTarget => string.Create(CultureInfo.InvariantCulture, $"DWF D={Depth} target CR={TargetRatio:G4} lr={LearningRate:G3}"),
+        Method.DwfTune => string.Create(CultureInfo.InvariantCulture, $"DWF D={Depth} target CR={TargetRatio:G4} lr={LearningRate:G3} + fine-tune"),
         Method.L1 => string.Create(CultureInfo.InvariantCulture, $"L1 λ={Lambda:G3}"),
         Method.Dense => string.Create(CultureInfo.InvariantCulture, $"dense wd={Lambda:G3}"),
         _ => string.Create(CultureInfo.InvariantCulture, $"{Method} CR={TargetRatio:G4}"),

@@ -27,6 +27,7 @@ public static class Summary
         Method.Dense => "dense",
         Method.Dwf => $"DWF D={spec.Depth.ToString(CultureInfo.InvariantCulture)}",
         Method.DwfTarget => $"DWF D={spec.Depth.ToString(CultureInfo.InvariantCulture)} target",
+        Method.DwfTune => $"DWF D={spec.Depth.ToString(CultureInfo.InvariantCulture)} target + fine-tune",
         Method.L1 => "L1 (SGD)",
         Method.Magnitude => "magnitude (no fine-tuning)",
         Method.Random => "random at init",
@@ -167,7 +168,7 @@ public static class Summary
     private static void AppendTargetMatched(StringBuilder md, IReadOnlyList<AggregatedRun> runs)
     {
         var targeted = runs.Where(r => r.Spec.TargetRatio > 0).ToList();
-        if (!targeted.Any(r => r.Spec.Method == Method.DwfTarget))
+        if (!targeted.Any(r => r.Spec.Method is Method.DwfTarget or Method.DwfTune))
         {
             return;
         }
@@ -231,6 +232,7 @@ public static class Summary
         {
             Method.Dwf => string.Create(c, $"λ = {Scientific(spec.Lambda)}, lr = {spec.LearningRate:G3} × {DepthLearningRate.Multiplier(spec.Depth):G3}"),
             Method.DwfTarget => string.Create(c, $"target CR {spec.TargetRatio:G4} (λ steered from {Scientific(spec.Lambda)}), lr = {spec.LearningRate:G3} × {DepthLearningRate.Multiplier(spec.Depth):G3}"),
+            Method.DwfTune => string.Create(c, $"target CR {spec.TargetRatio:G4} (λ steered from {Scientific(spec.Lambda)}), lr = {spec.LearningRate:G3} × {DepthLearningRate.Multiplier(spec.Depth):G3}, then fine-tuned"),
             Method.L1 => string.Create(c, $"λ = {Scientific(spec.Lambda)}"),
             Method.Dense => string.Create(c, $"weight decay {Scientific(spec.Lambda)}"),
             _ => string.Create(c, $"target CR {spec.TargetRatio:G4}"),

@@ -33,10 +33,11 @@ internal static class ExperimentsVerb
         var dwfLearningRate = new Option<double?>("--dwf-lr") { Description = "Override the base learning rate of the DWF runs (factor groups: × the depth multiplier)." };
         var cap = new Option<double?>("--effective-lr-cap") { Description = "Override the DWF runs' effective learning-rate cap (multiple of the dense rate; 0 = none). For studies of the default: use a separate --out." };
         var controller = new Option<string?>("--controller") { Description = "Override compression-controller settings of the target runs, e.g. gain=0.2,ramp=0.25,anticipation=0,efficiency=0.8,threshold=1e-3 (studies of the defaults: use a separate --out)." };
+        var fineTune = new Option<string?>("--fine-tune") { Description = "Override the fine-tuning phase of the dwftune runs, e.g. fraction=0.3,lr=0.01 (default: the last 30 % of the epochs at a tenth of the dense rate; studies: use a separate --out)." };
         var methods = new Option<string?>("--methods") { Description = $"Only these methods, comma-separated: {string.Join(", ", Enum.GetNames<Method>().Select(n => n.ToLowerInvariant()))}." };
         var command = new Command("experiments", "Accuracy vs compression of DWF and baselines on one net/dataset pair (resumable).")
         {
-            net, dataset, profile, outDirectory, dataDirectory, workDirectory, epochs, seeds, lambdas, depths, targets, dwfTargets, methods, learningRate, dwfLearningRate, cap, controller, threads, device,
+            net, dataset, profile, outDirectory, dataDirectory, workDirectory, epochs, seeds, lambdas, depths, targets, dwfTargets, methods, learningRate, dwfLearningRate, cap, controller, fineTune, threads, device,
         };
         command.SetAction(result => CommonOptions.ResolveDevice(result.GetValue(device)) is not { } on ? CommonOptions.InvalidUsage : CommonOptions.Guard(() =>
         {
@@ -71,6 +72,11 @@ internal static class ExperimentsVerb
                 plan = plan with { ControllerOptions = ParseController(settings) };
             }
 
+            if (result.GetValue(fineTune) is string tuning)
+            {
+                plan = plan with { FineTune = ParseFineTune(tuning, FineTuneSchedule.Default(plan.LearningRate)) };
+            }
+
             if (result.GetValue(seeds) is int s)
             {
                 plan = s >= 1 ? plan with { Seeds = Enumerable.Range(1, s).Select(i => (long)i).ToArray() } : throw new ArgumentException(FormattableString.Invariant($"--seeds must be at least 1, got {s}."));
@@ -101,10 +107,31 @@ internal static class ExperimentsVerb
             string output = result.GetValue(outDirectory) ?? (quick ? Path.Combine("artifacts", "quick", $"{netName}-{datasetName}") : CommonOptions.DefaultResults(netName, datasetName));
             string work = result.GetValue(workDirectory) ?? CommonOptions.DefaultWork(netName, datasetName);
             string commandLine = CommonOptions.CommandLine("experiments", ("--net", netName), ("--dataset", datasetName), ("--profile", quick ? "quick" : "full"),
-                ("--epochs", result.GetValue(epochs)), ("--lr", result.GetValue(learningRate)), ("--dwf-lr", result.GetValue(dwfLearningRate)), ("--seeds", result.GetValue(seeds)), ("--lambdas", result.GetValue(lambdas)), ("--depths", result.GetValue(depths)), ("--targets", result.GetValue(targets)), ("--dwf-targets", result.GetValue(dwfTargets)), ("--effective-lr-cap", result.GetValue(cap)), ("--controller", result.GetValue(controller)), ("--methods", result.GetValue(methods)));
+                ("--epochs", result.GetValue(epochs)), ("--lr", result.GetValue(learningRate)), ("--dwf-lr", result.GetValue(dwfLearningRate)), ("--seeds", result.GetValue(seeds)), ("--lambdas", result.GetValue(lambdas)), ("--depths", result.GetValue(depths)), ("--targets", result.GetValue(targets)), ("--dwf-targets", result.GetValue(dwfTargets)), ("--effective-lr-cap", result.GetValue(cap)), ("--controller", result.GetValue(controller)), ("--fine-tune", result.GetValue(fineTune)), ("--methods", result.GetValue(methods)));
             new ExperimentRunner(netName, CommonOptions.Variant(datasetName), output, work, CommonOptions.DataOptions(result.GetValue(dataDirectory)), commandLine) { Device = on }.Run(plan);
         }));
         return command;
+    }
+
+    private static FineTuneSchedule ParseFineTune(string settings, FineTuneSchedule schedule)
+    {
+        foreach (var pair in settings.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = pair.Split('=', 2);
+            double value = parts.Length == 2 && double.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v)
+                ? v
+                : throw new ArgumentException($"--fine-tune: expected name=value, got '{pair}'.");
+            schedule = parts[0] switch
+            {
+                "fraction" => schedule with { Fraction = value },
+                "lr" => schedule with { LearningRate = value },
+                _ => throw new ArgumentException($"--fine-tune: unknown setting '{parts[0]}'; use fraction or lr."),
+            };
+        }
+
+        // Checked now, not at the first fine-tuned run an hour into the grid.
+        schedule.Split(2);
+        return schedule;
     }
 
     private static CompressionControllerOptions ParseController(string settings)
