@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
@@ -115,17 +116,13 @@ internal static class ExperimentsVerb
 
     private static FineTuneSchedule ParseFineTune(string settings, FineTuneSchedule schedule)
     {
-        foreach (var pair in settings.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var (name, value) in NameValuePairs(settings, "--fine-tune"))
         {
-            var parts = pair.Split('=', 2);
-            double value = parts.Length == 2 && double.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v)
-                ? v
-                : throw new ArgumentException($"--fine-tune: expected name=value, got '{pair}'.");
-            schedule = parts[0] switch
+            schedule = name switch
             {
                 "fraction" => schedule with { Fraction = value },
                 "lr" => schedule with { LearningRate = value },
-                _ => throw new ArgumentException($"--fine-tune: unknown setting '{parts[0]}'; use fraction or lr."),
+                _ => throw new ArgumentException($"--fine-tune: unknown setting '{name}'; use fraction or lr."),
             };
         }
 
@@ -137,13 +134,9 @@ internal static class ExperimentsVerb
     private static CompressionControllerOptions ParseController(string settings)
     {
         var options = new CompressionControllerOptions();
-        foreach (var pair in settings.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var (name, value) in NameValuePairs(settings, "--controller"))
         {
-            var parts = pair.Split('=', 2);
-            double value = parts.Length == 2 && double.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v)
-                ? v
-                : throw new ArgumentException($"--controller: expected name=value, got '{pair}'.");
-            options = parts[0] switch
+            options = name switch
             {
                 "gain" => options with { Gain = value },
                 "ramp" => options with { RampFraction = value },
@@ -151,10 +144,22 @@ internal static class ExperimentsVerb
                 "efficiency" => options with { ShrinkageEfficiency = value },
                 "threshold" => options with { MaxProjectionThreshold = value },
                 "initial" => options with { InitialLambdaScale = value },
-                _ => throw new ArgumentException($"--controller: unknown setting '{parts[0]}'; use gain, ramp, anticipation, efficiency, threshold or initial."),
+                _ => throw new ArgumentException($"--controller: unknown setting '{name}'; use gain, ramp, anticipation, efficiency, threshold or initial."),
             };
         }
 
         return options;
+    }
+
+    // "a=1,b=2e-3" → (a, 1), (b, 0.002); culture-invariant numbers, a clear error naming the option otherwise.
+    private static IEnumerable<(string Name, double Value)> NameValuePairs(string settings, string option)
+    {
+        foreach (var pair in settings.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = pair.Split('=', 2);
+            yield return parts.Length == 2 && double.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
+                ? (parts[0], value)
+                : throw new ArgumentException($"{option}: expected name=value, got '{pair}'.");
+        }
     }
 }
