@@ -75,6 +75,7 @@ public static class MethodRunner
         };
         // The trainer's per-epoch ratio reads the factorization, so the other methods measure their plain weights.
         var observer = new EpochLogger(spec, context.Log, spec.Method is Method.Dwf or Method.DwfTarget or Method.DwfTune ? null : model);
+        var fineTuneObserver = new EpochLogger(spec, context.Log, null); // the DWF phase of a fine-tuned run
 
         switch (spec.Method)
         {
@@ -104,7 +105,7 @@ public static class MethodRunner
 
             case Method.DwfTune:
             {
-                model = DwfThenFineTune(spec, context, model, options);
+                model = DwfThenFineTune(spec, context, model, options, fineTuneObserver);
                 break;
             }
 
@@ -163,21 +164,21 @@ public static class MethodRunner
         DeleteCheckpoint(spec, context);
         DeleteFineTuneFiles(spec, context);
         model.Dispose();
-        return new RunResult(spec, accuracy, ratio, ratio1e3, layers, clock.Elapsed.TotalSeconds) { Machine = Machine(context.Device) };
+        return new RunResult(spec, accuracy, ratio, ratio1e3, layers, clock.Elapsed.TotalSeconds) { Machine = Machine(context.Device), Recoveries = observer.Recoveries + fineTuneObserver.Recoveries };
     }
 
     // The DWF target run over the first epochs, collapsed and saved (so a restart skips it), then its non-zero weights
     // trained on as plain weights with the zeros held: the model returned is a fresh, unfactorized one.
-    private static nn.Module<Tensor, Tensor> DwfThenFineTune(RunSpec spec, ExperimentContext context, nn.Module<Tensor, Tensor> model, TrainingOptions options)
+    private static nn.Module<Tensor, Tensor> DwfThenFineTune(RunSpec spec, ExperimentContext context, nn.Module<Tensor, Tensor> model, TrainingOptions options, EpochLogger dwfPhase)
     {
         var (dwfEpochs, tuneEpochs) = context.FineTune.Split(spec.Epochs);
         string collapsed = FineTunePath(spec, context, "collapsed.dat");
         if (!File.Exists(collapsed))
         {
             var factorization = Factorization.Attach(model, new FactorizationPlan(new FactorizationOptions { Depth = spec.Depth }, context.Net));
-            var dwfSpec = spec with { Epochs = dwfEpochs };
+            dwfPhase.Spec = spec with { Epochs = dwfEpochs };
             new Trainer(model, options with { Epochs = dwfEpochs, TargetCompression = spec.TargetRatio, CompressionControl = context.ControllerOptions })
-                .Fit(context.Train, context.Test, new EpochLogger(dwfSpec, context.Log, null));
+                .Fit(context.Train, context.Test, dwfPhase);
             factorization.Collapse();
             StateDictFile.Save(model, collapsed);
             context.Log(FormattableString.Invariant($"    DWF phase done ({dwfEpochs} epochs): CR {SparsityReport.FormatRatio(Sparsity.Measure(model, Sparsity.Threshold).Global)}; fine-tuning the survivors for {tuneEpochs} epochs"));
@@ -255,16 +256,24 @@ public static class MethodRunner
 
     private sealed class EpochLogger(RunSpec spec, Action<string> log, nn.Module? plainModel) : ITrainingObserver
     {
+        public RunSpec Spec { get; set; } = spec;
+
+        /// <summary>Rollbacks of the run so far (from the epochs' metrics, so those before a resume count too).</summary>
+        public int Recoveries { get; private set; }
+
+        public void OnDivergenceRecovered(DivergenceRecoveryEvent recovery) => log("    " + recovery);
+
         public void OnEpochEnd(EpochMetrics metrics)
         {
-            if (metrics.Epoch == 1 || metrics.Epoch % 5 == 0 || metrics.Epoch == spec.Epochs)
+            Recoveries = metrics.Recoveries;
+            if (metrics.Epoch == 1 || metrics.Epoch % 5 == 0 || metrics.Epoch == Spec.Epochs)
             {
                 double ratio = plainModel is null ? metrics.CompressionRatio : Sparsity.Measure(plainModel, Sparsity.Threshold).Global;
                 double ratio1e3 = plainModel is null ? metrics.CompressionRatioAt1e3 : Sparsity.Measure(plainModel, 1e-3).Global;
                 string steering = metrics.TargetCompression is double target
                     ? FormattableString.Invariant($", target {target:G4}, projected {SparsityReport.FormatRatio(metrics.ProjectedCompression ?? 1)}, λ {metrics.Lambda:G3}")
                     : string.Empty;
-                log(FormattableString.Invariant($"    epoch {metrics.Epoch}/{spec.Epochs}: loss {metrics.TrainLoss:F4}, test accuracy {metrics.TestAccuracy * 100:F2} %, CR {SparsityReport.FormatRatio(ratio)} (at 1e-3: {SparsityReport.FormatRatio(ratio1e3)}){steering}, {metrics.Seconds:F1} s"));
+                log(FormattableString.Invariant($"    epoch {metrics.Epoch}/{Spec.Epochs}: loss {metrics.TrainLoss:F4}, test accuracy {metrics.TestAccuracy * 100:F2} %, CR {SparsityReport.FormatRatio(ratio)} (at 1e-3: {SparsityReport.FormatRatio(ratio1e3)}){steering}, {metrics.Seconds:F1} s"));
             }
         }
 

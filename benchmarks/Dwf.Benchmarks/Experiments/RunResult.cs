@@ -17,4 +17,7 @@ public sealed record RunResult(RunSpec Spec, double TestAccuracy, double Compres
     /// the harness recorded it.
     /// </summary>
     public string Machine { get; init; } = string.Empty;
+
+    /// <summary>How many times training was rolled back after a NaN/∞ (<see cref="Dwf.Training.DivergenceRecovery"/>); 0 for rows from before.</summary>
+    public int Recoveries { get; init; }
 }

@@ -14,9 +14,11 @@ namespace Dwf.Benchmarks.Experiments;
 /// </summary>
 public sealed class RunStore
 {
-    private const string Header = PreviousHeader + ",machine";
+    private const string Header = MachineHeader + ",recoveries";
 
-    // Files written before the machine column existed are read as they are and rewritten with it (empty for old rows).
+    // Files written before the machine and recoveries columns existed are read as they are and rewritten with them
+    // (empty machine, 0 rollbacks for old rows).
+    private const string MachineHeader = PreviousHeader + ",machine";
     private const string PreviousHeader = "method,depth,lambda,lr,target_ratio,seed,epochs,batch_size,test_accuracy,compression_ratio,compression_ratio_at_1e-3,layer_ratios,wall_seconds";
     private readonly List<RunResult> _results;
 
@@ -39,7 +41,7 @@ public sealed class RunStore
         if (File.Exists(path))
         {
             var lines = File.ReadAllLines(path);
-            if (lines.Length == 0 || lines[0] is not (Header or PreviousHeader))
+            if (lines.Length == 0 || lines[0] is not (Header or MachineHeader or PreviousHeader))
             {
                 throw new InvalidDataException($"{path}: not a results file of this harness (unexpected header). Move it away or pass another --out.");
             }
@@ -95,7 +97,8 @@ public sealed class RunStore
             FormatRatio(r.CompressionRatioAt1e3),
             layers,
             r.WallSeconds.ToString("F1", c),
-            r.Machine.Replace(',', ';'));
+            r.Machine.Replace(',', ';'),
+            r.Recoveries.ToString(CultureInfo.InvariantCulture));
     }
 
     private static string FormatRatio(double ratio) =>
@@ -111,9 +114,9 @@ public sealed class RunStore
     private static RunResult Parse(string line, string path, int lineNumber)
     {
         var f = line.Split(',');
-        if (f.Length is not (13 or 14))
+        if (f.Length is not (13 or 14 or 15))
         {
-            throw new InvalidDataException($"{path}:{lineNumber}: expected 14 columns (13 in files from before the machine column), found {f.Length}.");
+            throw new InvalidDataException($"{path}:{lineNumber}: expected 15 columns (13 or 14 in files from before the machine and recoveries columns), found {f.Length}.");
         }
 
         var c = CultureInfo.InvariantCulture;
@@ -132,6 +135,7 @@ public sealed class RunStore
         return new RunResult(spec, ParseRatio(f[8]), ParseRatio(f[9]), ParseRatio(f[10]), layers, double.Parse(f[12], c))
         {
             Machine = f.Length > 13 ? f[13] : string.Empty,
+            Recoveries = f.Length > 14 ? int.Parse(f[14], c) : 0,
         };
     }
 }

@@ -108,7 +108,7 @@ public static class Summary
             .ToList();
 
     /// <summary>The markdown summary: setup, dense reference, best ratios within 1 and 5 points, best accuracy at CR ≥ 100 and ≥ 500, every configuration.</summary>
-    public static string Markdown(string title, IReadOnlyList<AggregatedRun> runs, string command, string setup, IReadOnlyList<RunSpec>? diverged = null)
+    public static string Markdown(string title, IReadOnlyList<AggregatedRun> runs, string command, string setup, IReadOnlyList<RunSpec>? diverged = null, IReadOnlyList<RunResult>? rolledBack = null)
     {
         var c = CultureInfo.InvariantCulture;
         var md = new StringBuilder();
@@ -158,8 +158,21 @@ public static class Summary
             }
         }
 
+        if (rolledBack is { Count: > 0 })
+        {
+            md.AppendLine().AppendLine("## Runs rolled back after a NaN/∞ (effective-rate cap halved each time; in the tables above)").AppendLine();
+            foreach (var run in rolledBack)
+            {
+                md.AppendLine(string.Create(c, $"- {SeriesOf(run.Spec)}, {Describe(run.Spec)}, seed {run.Spec.Seed}: {run.Recoveries} rollback(s)"));
+            }
+        }
+
         return md.ToString();
     }
+
+    /// <summary>Runs that finished after at least one rollback (<see cref="Dwf.Training.DivergenceRecovery"/>).</summary>
+    public static IReadOnlyList<RunResult> RolledBack(IEnumerable<RunResult> results) =>
+        results.Where(r => r.Recoveries > 0 && !double.IsNaN(r.TestAccuracy)).ToList();
 
     /// <summary>
     /// The comparison at equal compression: every method that takes a target ratio (the pruning baselines by their

@@ -87,7 +87,7 @@ internal static class StabilityVerb
             var factorization = Factorization.Attach(model, new FactorizationPlan(new FactorizationOptions { Depth = depth, Lambda = lambda }, netName));
             using var stop = new CancellationTokenSource();
             var trace = new StabilityTrace(factorization, _ => factorRate, settings["cap"] <= 0 ? double.PositiveInfinity : settings["cap"] * biasRate, every, steps, stop);
-            var options = new TrainingOptions { Epochs = epochs, BatchSize = 128, LearningRate = biasRate, EffectiveRateCap = settings["cap"] <= 0 ? double.PositiveInfinity : settings["cap"], Momentum = 0.9, Seed = seed, Flatten = Nets.Flatten(netName), NonFiniteCheckInterval = 1, Device = device };
+            var options = new TrainingOptions { Epochs = epochs, BatchSize = 128, LearningRate = biasRate, EffectiveRateCap = settings["cap"] <= 0 ? double.PositiveInfinity : settings["cap"], Momentum = 0.9, Seed = seed, Flatten = Nets.Flatten(netName), NonFiniteCheckInterval = 1, DivergenceRecoveries = 0, Device = device };
             string outcome;
             try
             {

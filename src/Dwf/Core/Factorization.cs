@@ -232,7 +232,7 @@ public sealed class Factorization
     /// <param name="dampening">Dampening for momentum.</param>
     /// <param name="penalty_as_weight_decay">Apply the DWF penalty as weight decay 2λ/D (default). With <c>false</c>, add <see cref="Penalty"/> to the loss yourself.</param>
     /// <param name="effective_lr_cap">
-    /// Bound on how fast a factorized weight may move, as a multiple of the dense learning rate (default 3; see
+    /// Bound on how fast a factorized weight may move, as a multiple of the dense learning rate (default 5; see
     /// <see cref="FactorizedSgd.EffectiveRateCap"/>). Large weights would otherwise move up to D·|W|^(2−2/D) × the
     /// factor rate per unit gradient and diverge; <see cref="double.PositiveInfinity"/> turns the bound off.
     /// </param>

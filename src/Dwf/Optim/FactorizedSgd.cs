@@ -48,7 +48,7 @@ public sealed class FactorizedSgd : SGD, IFactorizedOptimizer
 
     /// <summary>
     /// The bound on each factorized weight's effective learning rate η·Σ_d Π_{k≠d} w_k², as a multiple of the dense
-    /// group's current learning rate (default 3: no weight moves faster than a dense weight at 3 × the dense rate;
+    /// group's current learning rate (default 5: no weight moves faster than a dense weight at 5 × the dense rate;
     /// <see cref="double.PositiveInfinity"/>: no bound, plain SGD on the factors). See docs/learning-rate.md.
     /// </summary>
     public double EffectiveRateCap
@@ -56,7 +56,7 @@ public sealed class FactorizedSgd : SGD, IFactorizedOptimizer
         get => _effectiveRateCap;
         set => _effectiveRateCap = value > 0 // NaN fails too
             ? value
-            : throw new ArgumentOutOfRangeException(nameof(value), value, "The effective learning-rate cap must be > 0 (default 3; double.PositiveInfinity for none).");
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "The effective learning-rate cap must be > 0 (default 5; double.PositiveInfinity for none).");
     }
 
     /// <summary>Number of factor groups; they come first in the parameter groups, the dense group last.</summary>
@@ -235,6 +235,35 @@ public sealed class FactorizedSgd : SGD, IFactorizedOptimizer
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Zeroes every momentum buffer (factors and dense group) in place: after a rollback the next step starts the
+    /// buffers afresh from its gradient, as SGD's first step does (without dampening), instead of replaying the
+    /// velocity that led to the blow-up. In place, so the fused kernels' bindings stay valid.
+    /// </summary>
+    internal void ResetMomentum()
+    {
+        using var noGrad = no_grad();
+        foreach (var buffer in MomentumBuffers())
+        {
+            buffer.zero_();
+        }
+    }
+
+    /// <summary>The momentum buffers that exist so far (none before the first step with momentum).</summary>
+    internal IEnumerable<Tensor> MomentumBuffers()
+    {
+        foreach (var group in _parameter_groups)
+        {
+            foreach (var parameter in group.Parameters)
+            {
+                if (_state.TryGetValue(parameter.Handle, out var state) && ((State)state).momentum_buffer is { } buffer)
+                {
+                    yield return buffer;
+                }
+            }
+        }
     }
 
     private Tensor? MomentumBuffer(Parameter factor) => ((State)_state[factor.Handle]).momentum_buffer;

@@ -27,4 +27,10 @@ public sealed record EpochMetrics(
 
     /// <summary>The controller's projected final ratio at the end of the epoch (with <see cref="TargetCompression"/>).</summary>
     public double? ProjectedCompression { get; init; }
+
+    /// <summary>The factorized optimizer's effective-rate cap at the end of the epoch (lowered by rollbacks); <c>null</c> for a dense model.</summary>
+    public double? EffectiveRateCap { get; init; }
+
+    /// <summary>Rollbacks after a NaN/∞ so far in the run (<see cref="DivergenceRecovery"/>).</summary>
+    public int Recoveries { get; init; }
 }

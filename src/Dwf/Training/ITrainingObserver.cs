@@ -15,6 +15,9 @@ public interface ITrainingObserver
     /// <summary>A checkpoint was written.</summary>
     void OnCheckpoint(string path, int epoch, long batchesDone) { }
 
+    /// <summary>A NaN/∞ was turned into a rollback (<see cref="DivergenceRecovery"/>); training goes on.</summary>
+    void OnDivergenceRecovered(DivergenceRecoveryEvent recovery) { }
+
     /// <summary>Training resumed from a checkpoint.</summary>
     void OnResume(string path, int epoch, long batchesDone) { }
 }

@@ -90,12 +90,17 @@ public sealed class Trainer
         long totalSteps = batchesPerEpoch * o.Epochs;
 
         var controller = CreateController(factorization, optimizer, totalSteps);
+        var factorizedSgd = optimizer as FactorizedSgd;
         var progress = new TrainingProgress(0, 0, 0, 0, 0, o.Seed, Array.Empty<EpochMetrics>());
         if (o.Resume && File.Exists(o.CheckpointPath))
         {
             // Seed and λ mode are checked before anything is loaded, so a refused checkpoint leaves the model as it was.
             progress = TrainingCheckpoint.Load(o.CheckpointPath!, _model, optimizer, saved => CheckResumable(saved, controller));
             controller?.load_state_dict(progress.Controller!);
+            if (factorizedSgd is not null && progress.EffectiveRateCap is double savedCap)
+            {
+                factorizedSgd.EffectiveRateCap = savedCap; // lowered by rollbacks before the interruption
+            }
 
             observer.OnResume(o.CheckpointPath!, progress.EpochsCompleted, progress.BatchesDone);
         }
@@ -106,6 +111,28 @@ public sealed class Trainer
 
         var history = new List<EpochMetrics>(progress.History);
         long globalStep = progress.GlobalStep;
+        using var recovery = factorizedSgd is not null && o.DivergenceRecoveries > 0
+            ? new DivergenceRecovery(_model, factorizedSgd, o.DivergenceRecoveries, globalStep)
+            : null;
+        recovery?.RestoreCount(progress.Recoveries);
+        TrainingProgress Progress(int epochsCompleted, long batchesDone, double epochLossSum, double epochSeconds) =>
+            new(epochsCompleted, batchesDone, globalStep, epochLossSum, epochSeconds, o.Seed, history)
+            {
+                Controller = controller?.state_dict(),
+                EffectiveRateCap = factorizedSgd?.EffectiveRateCap,
+                Recoveries = recovery?.Recoveries ?? 0,
+            };
+
+        // A NaN/∞: rolled back (the caller goes on with the next batch) or, with no rollback left, the run stops.
+        void RecoverOrThrow(int epoch, long batch, string what, string? parameter)
+        {
+            if (recovery is null || !recovery.CanRecover)
+            {
+                throw Diverged(epoch, globalStep, batch, batchesPerEpoch, what, parameter, history, recovery);
+            }
+
+            observer.OnDivergenceRecovered(recovery.Recover(globalStep, what));
+        }
         for (int epoch = progress.EpochsCompleted; epoch < o.Epochs; epoch++)
         {
             bool resumingThisEpoch = epoch == progress.EpochsCompleted && progress.BatchesDone > 0;
@@ -141,7 +168,10 @@ public sealed class Trainer
                     // Between checks a NaN gradient reaches the weights and shows up as a NaN loss: name the layer it broke.
                     var brokenWeight = NonFiniteGuard.FirstNonFinite(_model, gradients: false, values: true);
                     string where = brokenWeight is { } broken ? $"; the first non-finite weight is '{broken.Name}'" : "; every weight is finite";
-                    throw Diverged(epoch, globalStep, batch, batchesPerEpoch, $"the loss is {Format(lossValue)}{where}", brokenWeight?.Name, history);
+                    RecoverOrThrow(epoch, batch, $"the loss is {Format(lossValue)}{where}", brokenWeight?.Name);
+                    globalStep++; // the batch is used up and the schedule goes on; its loss is not counted
+                    batch++;
+                    continue;
                 }
 
                 var objective = _hooks.Regularizer is null ? loss : loss.add(_hooks.Regularizer());
@@ -149,7 +179,10 @@ public sealed class Trainer
                 bool check = globalStep % o.NonFiniteCheckInterval == 0;
                 if (check && NonFiniteGuard.FirstNonFinite(_model, gradients: true, values: false) is { } badGradient)
                 {
-                    throw Diverged(epoch, globalStep, batch, batchesPerEpoch, $"the {badGradient.Kind} of '{badGradient.Name}' is not finite", badGradient.Name, history);
+                    RecoverOrThrow(epoch, batch, $"the {badGradient.Kind} of '{badGradient.Name}' is not finite", badGradient.Name);
+                    globalStep++; // the batch is used up and the schedule goes on; its loss is not counted
+                    batch++;
+                    continue;
                 }
 
                 optimizer.step();
@@ -158,12 +191,20 @@ public sealed class Trainer
                 controller?.step();
                 if (check && NonFiniteGuard.FirstNonFinite(_model, gradients: false, values: true) is { } badWeight)
                 {
-                    throw Diverged(epoch, globalStep, batch, batchesPerEpoch, $"the {badWeight.Kind} '{badWeight.Name}' is not finite after the step", badWeight.Name, history);
+                    RecoverOrThrow(epoch, batch, $"the {badWeight.Kind} '{badWeight.Name}' is not finite after the step", badWeight.Name);
+                    globalStep++; // the batch is used up and the schedule goes on; its loss is not counted
+                    batch++;
+                    continue;
                 }
 
                 lossSum += lossValue;
                 globalStep++;
                 batch++;
+                if (check)
+                {
+                    recovery?.MarkGood(globalStep); // loss, gradients and weights of this step were all checked
+                }
+
                 observer.OnBatch(epoch + 1, batch, batchesPerEpoch, lossValue);
 
                 if (cancellation.IsCancellationRequested)
@@ -171,7 +212,7 @@ public sealed class Trainer
                     seconds += clock.Elapsed.TotalSeconds;
                     if (o.CheckpointPath is not null)
                     {
-                        TrainingCheckpoint.Save(o.CheckpointPath, _model, optimizer, new TrainingProgress(epoch, batch, globalStep, lossSum, seconds, o.Seed, history) { Controller = controller?.state_dict() });
+                        TrainingCheckpoint.Save(o.CheckpointPath, _model, optimizer, Progress(epoch, batch, lossSum, seconds));
                         observer.OnCheckpoint(o.CheckpointPath, epoch, batch);
                     }
 
@@ -182,7 +223,7 @@ public sealed class Trainer
             seconds += clock.Elapsed.TotalSeconds;
             if (NonFiniteGuard.FirstNonFinite(_model, gradients: false, values: true) is { } badAtEnd)
             {
-                throw Diverged(epoch, globalStep, batch, batchesPerEpoch, $"the {badAtEnd.Kind} '{badAtEnd.Name}' is not finite at the end of the epoch", badAtEnd.Name, history);
+                RecoverOrThrow(epoch, batch, $"the {badAtEnd.Kind} '{badAtEnd.Name}' is not finite at the end of the epoch", badAtEnd.Name);
             }
 
             var (testLoss, accuracy) = Evaluation.Evaluate(_model, test, o.EvaluationBatchSize, o.Flatten, device);
@@ -201,12 +242,14 @@ public sealed class Trainer
                 Lambda = factorization?.Weights.FirstOrDefault(w => !w.IsCollapsed)?.Lambda,
                 TargetCompression = controller?.TargetCompression,
                 ProjectedCompression = controller?.LastProjectedCompression,
+                EffectiveRateCap = factorizedSgd?.EffectiveRateCap,
+                Recoveries = recovery?.Recoveries ?? 0,
             };
             history.Add(metrics);
             observer.OnEpochEnd(metrics);
             if (o.CheckpointPath is not null)
             {
-                TrainingCheckpoint.Save(o.CheckpointPath, _model, optimizer, new TrainingProgress(epoch + 1, 0, globalStep, 0, 0, o.Seed, history) { Controller = controller?.state_dict() });
+                TrainingCheckpoint.Save(o.CheckpointPath, _model, optimizer, Progress(epoch + 1, 0, 0, 0));
                 observer.OnCheckpoint(o.CheckpointPath, epoch + 1, 0);
             }
         }
@@ -266,7 +309,7 @@ public sealed class Trainer
         }
     }
 
-    private TrainingDivergedException Diverged(int epoch, long step, long batch, long batches, string what, string? parameter, IReadOnlyList<EpochMetrics> history)
+    private TrainingDivergedException Diverged(int epoch, long step, long batch, long batches, string what, string? parameter, IReadOnlyList<EpochMetrics> history, DivergenceRecovery? recovery)
     {
         string checkpoint = _options.CheckpointPath is null
             ? "No checkpoint was configured."
@@ -275,9 +318,13 @@ public sealed class Trainer
                 : "No checkpoint had been written yet.";
         string message = string.Create(
             CultureInfo.InvariantCulture,
-            $"Training diverged in epoch {epoch + 1}, step {step} (batch {batch + 1} of {batches}): {what}. {checkpoint} Lower the learning rate (peak {_options.LearningRate}) or λ and start again.");
+            $"Training diverged in epoch {epoch + 1}, step {step} (batch {batch + 1} of {batches}): {what}.{RollbacksTaken(recovery)} {checkpoint} Lower the learning rate (peak {_options.LearningRate}), λ or the effective-rate cap and start again.");
         return new TrainingDivergedException(message, epoch + 1, step, parameter);
     }
+
+    private static string RollbacksTaken(DivergenceRecovery? recovery) => recovery is { Recoveries: > 0 } taken
+        ? string.Create(CultureInfo.InvariantCulture, $" It had been rolled back {taken.Recoveries} time(s) already (the most allowed: TrainingOptions.DivergenceRecoveries = {taken.MaxRecoveries}).")
+        : string.Empty;
 
     private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -22,6 +22,12 @@ public sealed record TrainingProgress(int EpochsCompleted, long BatchesDone, lon
 {
     /// <summary>The compression controller's state when λ is steered to a target ratio (<c>null</c> otherwise; absent in older checkpoints).</summary>
     public CompressionControllerState? Controller { get; init; }
+
+    /// <summary>The factorized optimizer's effective-rate cap, lowered by rollbacks (<c>null</c> for dense runs and older checkpoints).</summary>
+    public double? EffectiveRateCap { get; init; }
+
+    /// <summary>Rollbacks taken so far (<see cref="DivergenceRecovery"/>).</summary>
+    public int Recoveries { get; init; }
 }
 
 /// <summary>

@@ -30,9 +30,17 @@ public sealed record TrainingOptions
 
     /// <summary>
     /// Bound on a factorized weight's effective learning rate, as a multiple of <see cref="LearningRate"/>
-    /// (<see cref="FactorizedSgd.EffectiveRateCap"/>; default 3, <see cref="double.PositiveInfinity"/> for none).
+    /// (<see cref="FactorizedSgd.EffectiveRateCap"/>; default 5, <see cref="double.PositiveInfinity"/> for none).
     /// </summary>
     public double EffectiveRateCap { get; init; } = FactorizationDefaults.EffectiveRateCap;
+
+    /// <summary>
+    /// How many times a factorized run that produces a NaN/∞ is rolled back instead of stopped (default 3): the weights
+    /// of a good step at least 100 steps earlier are restored, the momentum is reset and <see cref="EffectiveRateCap"/>
+    /// is halved (<see cref="DivergenceRecovery"/>). 0 stops at the first NaN/∞ with <see cref="TrainingDivergedException"/>,
+    /// as does a run without a bound. Dense models are always stopped.
+    /// </summary>
+    public int DivergenceRecoveries { get; init; } = 3;
 
     /// <summary>
     /// The compression ratio wanted at the end of training (&gt; 1): λ is then steered by a
@@ -89,6 +97,7 @@ public sealed record TrainingOptions
         Require(double.IsFinite(WeightDecay) && WeightDecay >= 0, nameof(WeightDecay), WeightDecay, "must be finite and ≥ 0");
         Require(TargetCompression is not double target || CompressionController.IsValidTarget(target), nameof(TargetCompression), TargetCompression ?? 0, "must be " + CompressionController.TargetRule);
         Require(EffectiveRateCap > 0, nameof(EffectiveRateCap), EffectiveRateCap, "must be > 0 (double.PositiveInfinity for no bound)");
+        Require(DivergenceRecoveries >= 0, nameof(DivergenceRecoveries), DivergenceRecoveries, "must be ≥ 0 (0: stop at the first NaN/∞)");
         Require(!Nesterov || Momentum > 0, nameof(Nesterov), Nesterov, "needs Momentum > 0");
         Require(NonFiniteCheckInterval >= 1, nameof(NonFiniteCheckInterval), NonFiniteCheckInterval, "must be at least 1");
         Require(EvaluationBatchSize >= 1, nameof(EvaluationBatchSize), EvaluationBatchSize, "must be at least 1");

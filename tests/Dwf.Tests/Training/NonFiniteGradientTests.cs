@@ -41,7 +41,8 @@ public sealed class NonFiniteGradientTests : IDisposable
                 Regularizer = () => calls++ == PoisonedStep ? head.sum().mul(double.NaN) : tensor(0f),
             };
             var observer = new CheckpointCopier(checkpoint);
-            var options = SyntheticTraining.Options(checkpoint) with { NonFiniteCheckInterval = checkInterval };
+            // No rollback (DivergenceRecoveryTests has those): this is the guard that stops a run.
+            var options = SyntheticTraining.Options(checkpoint) with { NonFiniteCheckInterval = checkInterval, DivergenceRecoveries = 0 };
 
             var error = Assert.Throws<TrainingDivergedException>(() => new Trainer(model, options, hooks).Fit(train, test, observer));
 
