@@ -15,4 +15,6 @@ internal sealed class EpochPrinter : ITrainingObserver
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"  {_label} epoch {m.Epoch,3}: train loss {m.TrainLoss:F4}, test acc {m.TestAccuracy:P2}, CR {m.CompressionRatio:F1} (at 1e-3: {m.CompressionRatioAt1e3:F1}), {m.Seconds:F1} s"));
+
+    public void OnDivergenceRecovered(DivergenceRecoveryEvent recovery) => Console.WriteLine($"  {_label} {recovery}");
 }

@@ -62,6 +62,9 @@ internal sealed class LiveProgressObserver : ITrainingObserver
         UpdateEpochLabel();
     }
 
+    public void OnDivergenceRecovered(DivergenceRecoveryEvent recovery) =>
+        _console.MarkupLine(Escape(recovery.ToString()));
+
     public void OnResume(string path, int epoch, long batchesDone) =>
         _console.MarkupLine(Escape(string.Create(CultureInfo.InvariantCulture, $"resumed from {path}: {epoch} epochs and {batchesDone} batches already done")));
 

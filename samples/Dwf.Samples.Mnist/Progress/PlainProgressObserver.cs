@@ -19,6 +19,8 @@ internal sealed class PlainProgressObserver : ITrainingObserver
 
     public void OnEpochEnd(EpochMetrics metrics) => _writeLine(EpochLine.Format(metrics, _epochs));
 
+    public void OnDivergenceRecovered(DivergenceRecoveryEvent recovery) => _writeLine(recovery.ToString());
+
     public void OnResume(string path, int epoch, long batchesDone) =>
         _writeLine(string.Create(CultureInfo.InvariantCulture, $"resumed from {path}: {epoch} epochs and {batchesDone} batches already done"));
 }
