@@ -98,7 +98,7 @@ public sealed class DivergenceRecoveryTests : IDisposable
             string checkpoint = Path.Combine(_directory, "run.ckpt");
             var model = SyntheticTraining.Model(2);
             var observer = new Recorder();
-            var result = new Trainer(model, SyntheticTraining.Options(checkpoint) with { NonFiniteCheckInterval = 1 }, PoisonGradientAt(model, 23)).Fit(train, test, observer);
+            var result = new Trainer(model, SyntheticTraining.Options(checkpoint) with { NonFiniteCheckInterval = 1 }, SyntheticTraining.PoisonHeadGradientAt(model, 23)).Fit(train, test, observer);
 
             var recovery = Assert.Single(observer.Events);
             Assert.Equal(23, recovery.FailedAtStep);
@@ -126,7 +126,7 @@ public sealed class DivergenceRecoveryTests : IDisposable
             var model = SyntheticTraining.Model(2);
             var observer = new Recorder();
             var options = SyntheticTraining.Options() with { NonFiniteCheckInterval = 1, DivergenceRecoveries = 2 };
-            var error = Assert.Throws<TrainingDivergedException>(() => new Trainer(model, options, PoisonGradientAt(model, 23, 30, 40)).Fit(train, test, observer));
+            var error = Assert.Throws<TrainingDivergedException>(() => new Trainer(model, options, SyntheticTraining.PoisonHeadGradientAt(model, 23, 30, 40)).Fit(train, test, observer));
 
             Assert.Equal(new long[] { 23, 30 }, observer.Events.Select(e => e.FailedAtStep));
             Assert.Equal(new[] { 2.5, 1.25 }, observer.Events.Select(e => e.Cap));
@@ -144,13 +144,13 @@ public sealed class DivergenceRecoveryTests : IDisposable
         {
             var options = SyntheticTraining.Options() with { NonFiniteCheckInterval = 1 };
             var reference = SyntheticTraining.Model(5);
-            var expected = new Trainer(reference, options, PoisonGradientAt(reference, 23)).Fit(train, test);
+            var expected = new Trainer(reference, options, SyntheticTraining.PoisonHeadGradientAt(reference, 23)).Fit(train, test);
 
             // Interrupted in epoch 3 (after the rollback at step 23), then resumed by a fresh model without the poison.
             string checkpoint = Path.Combine(_directory, "resume.ckpt");
             var interrupted = SyntheticTraining.Model(5);
             using var cancellation = new System.Threading.CancellationTokenSource();
-            Assert.Throws<OperationCanceledException>(() => new Trainer(interrupted, options with { CheckpointPath = checkpoint }, PoisonGradientAt(interrupted, 23)).Fit(train, test, new CancelAt(3, 4, cancellation), cancellation.Token));
+            Assert.Throws<OperationCanceledException>(() => new Trainer(interrupted, options with { CheckpointPath = checkpoint }, SyntheticTraining.PoisonHeadGradientAt(interrupted, 23)).Fit(train, test, new SyntheticTraining.CancelAt(3, 4, cancellation), cancellation.Token));
             var resumed = SyntheticTraining.Model(77);
             var trainer = new Trainer(resumed, options with { CheckpointPath = checkpoint, Resume = true });
             var result = trainer.Fit(train, test);
@@ -166,31 +166,6 @@ public sealed class DivergenceRecoveryTests : IDisposable
 
     private static Dictionary<string, Tensor> Parameters(nn.Module model) =>
         model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
-
-    /// <summary>
-    /// Poisons head.weight's gradient (d/dW of sum(W)·NaN) at the given global steps of a run started from scratch
-    /// (the regularizer is called once per batch, rolled-back ones included); the loss stays finite.
-    /// </summary>
-    private static TrainingHooks PoisonGradientAt(nn.Module model, params long[] steps)
-    {
-        var head = model.named_parameters().Single(p => p.name == "head.weight").parameter;
-        long step = 0;
-        return new TrainingHooks
-        {
-            Regularizer = () => steps.Contains(step++) ? head.sum().mul(double.NaN) : tensor(0f),
-        };
-    }
-
-    private sealed class CancelAt(int epoch, int batch, System.Threading.CancellationTokenSource source) : ITrainingObserver
-    {
-        public void OnBatch(int currentEpoch, long currentBatch, long batches, double loss)
-        {
-            if (currentEpoch == epoch && currentBatch == batch)
-            {
-                source.Cancel();
-            }
-        }
-    }
 
     private sealed class Recorder : ITrainingObserver
     {

@@ -32,14 +32,9 @@ public sealed class NonFiniteGradientTests : IDisposable
         {
             string checkpoint = Path.Combine(_directory, "run.ckpt");
             var model = SyntheticTraining.Model(2);
-            var head = model.named_parameters().Single(p => p.name == "head.weight").parameter;
 
             // A hook that poisons head.weight's gradient once: d/dW of (sum(W) * NaN) is NaN, and the loss stays finite.
-            long calls = 0;
-            var hooks = new TrainingHooks
-            {
-                Regularizer = () => calls++ == PoisonedStep ? head.sum().mul(double.NaN) : tensor(0f),
-            };
+            var hooks = SyntheticTraining.PoisonHeadGradientAt(model, PoisonedStep);
             var observer = new CheckpointCopier(checkpoint);
             // No rollback (DivergenceRecoveryTests has those): this is the guard that stops a run.
             var options = SyntheticTraining.Options(checkpoint) with { NonFiniteCheckInterval = checkInterval, DivergenceRecoveries = 0 };

@@ -60,5 +60,30 @@ internal static class SyntheticTraining
             Assert.True(a.eq(b).all().item<bool>(), $"{name} differs");
         }
     }
-}
 
+    /// <summary>
+    /// Poisons head.weight's gradient (d/dW of sum(W)·NaN) at the given global steps of a run started from scratch
+    /// (the regularizer is called once per batch, rolled-back ones included); the loss stays finite.
+    /// </summary>
+    public static TrainingHooks PoisonHeadGradientAt(nn.Module model, params long[] steps)
+    {
+        var head = model.named_parameters().Single(p => p.name == "head.weight").parameter;
+        long step = 0;
+        return new TrainingHooks
+        {
+            Regularizer = () => steps.Contains(step++) ? head.sum().mul(double.NaN) : tensor(0f),
+        };
+    }
+
+    /// <summary>Cancels <paramref name="source"/> after the given batch of the given epoch (a checkpoint is written on cancellation).</summary>
+    public sealed class CancelAt(int epoch, int batch, System.Threading.CancellationTokenSource source) : ITrainingObserver
+    {
+        public void OnBatch(int currentEpoch, long currentBatch, long batches, double loss)
+        {
+            if (currentEpoch == epoch && currentBatch == batch)
+            {
+                source.Cancel();
+            }
+        }
+    }
+}

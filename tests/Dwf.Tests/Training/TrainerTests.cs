@@ -50,7 +50,7 @@ public sealed class TrainerTests
                 string checkpoint = Path.Combine(directory, "run.ckpt");
                 var interrupted = Model(7);
                 using var cancellation = new CancellationTokenSource();
-                var observer = new CancelAfter(epoch: 2, batch: 7, cancellation);
+                var observer = new SyntheticTraining.CancelAt(epoch: 2, batch: 7, cancellation);
                 Assert.Throws<OperationCanceledException>(() => new Trainer(interrupted, Options(checkpoint)).Fit(train, test, observer, cancellation.Token));
                 Assert.True(File.Exists(checkpoint));
                 Assert.Empty(Directory.GetFiles(directory, "*.tmp"));
@@ -101,17 +101,6 @@ public sealed class TrainerTests
         finally
         {
             Directory.Delete(directory, recursive: true);
-        }
-    }
-
-    private sealed class CancelAfter(int epoch, int batch, CancellationTokenSource source) : ITrainingObserver
-    {
-        public void OnBatch(int currentEpoch, long currentBatch, long batches, double loss)
-        {
-            if (currentEpoch == epoch && currentBatch == batch)
-            {
-                source.Cancel();
-            }
         }
     }
 
