@@ -133,6 +133,41 @@ public sealed class Trainer
 
             observer.OnDivergenceRecovered(recovery.Recover(globalStep, what));
         }
+
+        // One SGD step on one batch; a NaN/∞ in the loss, a gradient (on check steps) or a weight after the step
+        // (on check steps) is returned instead of thrown, so the loop decides once whether to roll back.
+        NonFiniteStep? TrainBatch(Tensor images, Tensor labels, bool check, out double lossValue)
+        {
+            optimizer.zero_grad();
+            var loss = nn.functional.cross_entropy(_model.call(images), labels);
+            lossValue = loss.to(float64).item<double>();
+            if (!double.IsFinite(lossValue))
+            {
+                // Between checks a NaN gradient reaches the weights and shows up as a NaN loss: name the layer it broke.
+                var brokenWeight = NonFiniteGuard.FirstNonFinite(_model, gradients: false, values: true);
+                string where = brokenWeight is { } broken ? $"; the first non-finite weight is '{broken.Name}'" : "; every weight is finite";
+                return new NonFiniteStep($"the loss is {Format(lossValue)}{where}", brokenWeight?.Name);
+            }
+
+            var objective = _hooks.Regularizer is null ? loss : loss.add(_hooks.Regularizer());
+            objective.backward();
+            if (check && NonFiniteGuard.FirstNonFinite(_model, gradients: true, values: false) is { } badGradient)
+            {
+                return new NonFiniteStep($"the {badGradient.Kind} of '{badGradient.Name}' is not finite", badGradient.Name);
+            }
+
+            optimizer.step();
+            _hooks.AfterStep?.Invoke();
+            _hooks.AfterStepAt?.Invoke(globalStep);
+            controller?.step();
+            if (check && NonFiniteGuard.FirstNonFinite(_model, gradients: false, values: true) is { } badWeight)
+            {
+                return new NonFiniteStep($"the {badWeight.Kind} '{badWeight.Name}' is not finite after the step", badWeight.Name);
+            }
+
+            return null;
+        }
+
         for (int epoch = progress.EpochsCompleted; epoch < o.Epochs; epoch++)
         {
             bool resumingThisEpoch = epoch == progress.EpochsCompleted && progress.BatchesDone > 0;
@@ -160,38 +195,10 @@ public sealed class Trainer
                     groups[g].LearningRate = initialRates[g] * factor;
                 }
 
-                optimizer.zero_grad();
-                var loss = nn.functional.cross_entropy(_model.call(images), labels);
-                double lossValue = loss.to(float64).item<double>();
-                if (!double.IsFinite(lossValue))
-                {
-                    // Between checks a NaN gradient reaches the weights and shows up as a NaN loss: name the layer it broke.
-                    var brokenWeight = NonFiniteGuard.FirstNonFinite(_model, gradients: false, values: true);
-                    string where = brokenWeight is { } broken ? $"; the first non-finite weight is '{broken.Name}'" : "; every weight is finite";
-                    RecoverOrThrow(epoch, batch, $"the loss is {Format(lossValue)}{where}", brokenWeight?.Name);
-                    globalStep++; // the batch is used up and the schedule goes on; its loss is not counted
-                    batch++;
-                    continue;
-                }
-
-                var objective = _hooks.Regularizer is null ? loss : loss.add(_hooks.Regularizer());
-                objective.backward();
                 bool check = globalStep % o.NonFiniteCheckInterval == 0;
-                if (check && NonFiniteGuard.FirstNonFinite(_model, gradients: true, values: false) is { } badGradient)
+                if (TrainBatch(images, labels, check, out double lossValue) is { } failure)
                 {
-                    RecoverOrThrow(epoch, batch, $"the {badGradient.Kind} of '{badGradient.Name}' is not finite", badGradient.Name);
-                    globalStep++; // the batch is used up and the schedule goes on; its loss is not counted
-                    batch++;
-                    continue;
-                }
-
-                optimizer.step();
-                _hooks.AfterStep?.Invoke();
-                _hooks.AfterStepAt?.Invoke(globalStep);
-                controller?.step();
-                if (check && NonFiniteGuard.FirstNonFinite(_model, gradients: false, values: true) is { } badWeight)
-                {
-                    RecoverOrThrow(epoch, batch, $"the {badWeight.Kind} '{badWeight.Name}' is not finite after the step", badWeight.Name);
+                    RecoverOrThrow(epoch, batch, failure.What, failure.Parameter);
                     globalStep++; // the batch is used up and the schedule goes on; its loss is not counted
                     batch++;
                     continue;
@@ -327,6 +334,9 @@ public sealed class Trainer
         : string.Empty;
 
     private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>What went non-finite in a training step, and in which parameter if one is known.</summary>
+    private sealed record NonFiniteStep(string What, string? Parameter);
 
     private sealed class NullObserver : ITrainingObserver
     {
