@@ -35,10 +35,11 @@ internal static class ExperimentsVerb
         var cap = new Option<double?>("--effective-lr-cap") { Description = "Override the DWF runs' effective learning-rate cap (multiple of the dense rate; 0 = none). For studies of the default: use a separate --out." };
         var controller = new Option<string?>("--controller") { Description = "Override compression-controller settings of the target runs, e.g. gain=0.2,ramp=0.25,anticipation=0,efficiency=0.8,threshold=1e-3 (studies of the defaults: use a separate --out)." };
         var fineTune = new Option<string?>("--fine-tune") { Description = "Override the fine-tuning phase of the dwftune runs, e.g. fraction=0.3,lr=0.01 (default: the last 30 % of the epochs at a tenth of the dense rate; studies: use a separate --out)." };
+        var layerLambda = new Option<string?>("--layer-lambda") { Description = "Per-layer λ of the DWF runs: global (the paper's single λ, default) or fan-in (each layer's λ × (fan-in / largest fan-in)^(1/D); a study: use a separate --out)." };
         var methods = new Option<string?>("--methods") { Description = $"Only these methods, comma-separated: {string.Join(", ", Enum.GetNames<Method>().Select(n => n.ToLowerInvariant()))}." };
         var command = new Command("experiments", "Accuracy vs compression of DWF and baselines on one net/dataset pair (resumable).")
         {
-            net, dataset, profile, outDirectory, dataDirectory, workDirectory, epochs, seeds, lambdas, depths, targets, dwfTargets, methods, learningRate, dwfLearningRate, cap, controller, fineTune, threads, device,
+            net, dataset, profile, outDirectory, dataDirectory, workDirectory, epochs, seeds, lambdas, depths, targets, dwfTargets, methods, learningRate, dwfLearningRate, cap, controller, fineTune, layerLambda, threads, device,
         };
         command.SetAction(result => CommonOptions.ResolveDevice(result.GetValue(device)) is not { } on ? CommonOptions.InvalidUsage : CommonOptions.Guard(() =>
         {
@@ -71,6 +72,16 @@ internal static class ExperimentsVerb
             if (result.GetValue(controller) is string settings)
             {
                 plan = plan with { ControllerOptions = ParseController(settings) };
+            }
+
+            if (result.GetValue(layerLambda) is string scaling)
+            {
+                plan = scaling switch
+                {
+                    "global" => plan with { FanInScaledLambda = false },
+                    "fan-in" => plan with { FanInScaledLambda = true },
+                    _ => throw new ArgumentException($"--layer-lambda must be 'global' or 'fan-in', got '{scaling}'."),
+                };
             }
 
             if (result.GetValue(fineTune) is string tuning)
@@ -108,7 +119,7 @@ internal static class ExperimentsVerb
             string output = result.GetValue(outDirectory) ?? (quick ? Path.Combine("artifacts", "quick", $"{netName}-{datasetName}") : CommonOptions.DefaultResults(netName, datasetName));
             string work = result.GetValue(workDirectory) ?? CommonOptions.DefaultWork(netName, datasetName);
             string commandLine = CommonOptions.CommandLine("experiments", ("--net", netName), ("--dataset", datasetName), ("--profile", quick ? "quick" : "full"),
-                ("--epochs", result.GetValue(epochs)), ("--lr", result.GetValue(learningRate)), ("--dwf-lr", result.GetValue(dwfLearningRate)), ("--seeds", result.GetValue(seeds)), ("--lambdas", result.GetValue(lambdas)), ("--depths", result.GetValue(depths)), ("--targets", result.GetValue(targets)), ("--dwf-targets", result.GetValue(dwfTargets)), ("--effective-lr-cap", result.GetValue(cap)), ("--controller", result.GetValue(controller)), ("--fine-tune", result.GetValue(fineTune)), ("--methods", result.GetValue(methods)));
+                ("--epochs", result.GetValue(epochs)), ("--lr", result.GetValue(learningRate)), ("--dwf-lr", result.GetValue(dwfLearningRate)), ("--seeds", result.GetValue(seeds)), ("--lambdas", result.GetValue(lambdas)), ("--depths", result.GetValue(depths)), ("--targets", result.GetValue(targets)), ("--dwf-targets", result.GetValue(dwfTargets)), ("--effective-lr-cap", result.GetValue(cap)), ("--controller", result.GetValue(controller)), ("--fine-tune", result.GetValue(fineTune)), ("--layer-lambda", result.GetValue(layerLambda)), ("--methods", result.GetValue(methods)));
             new ExperimentRunner(netName, CommonOptions.Variant(datasetName), output, work, CommonOptions.DataOptions(result.GetValue(dataDirectory)), commandLine) { Device = on }.Run(plan);
         }));
         return command;
