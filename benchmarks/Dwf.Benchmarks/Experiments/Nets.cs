@@ -44,6 +44,7 @@ public static class Nets
     {
         var resolved = options.Resolve(name);
         // The harness's nets register every layer as a top-level field ("fc1.weight" belongs to field "fc1").
+        // fan-in = size(1) × receptive field, as the library's internal LayerCatalog.FanIn (not public API) computes it.
         var fanIns = PrunableWeights(model).Select(w => (Field: w.Name[..w.Name.IndexOf('.', StringComparison.Ordinal)], FanIn: w.Weight.shape.Skip(1).Aggregate(1L, (a, b) => a * b))).ToList();
         long largest = fanIns.Max(f => f.FanIn);
         var plan = new FactorizationPlan(options, name);
