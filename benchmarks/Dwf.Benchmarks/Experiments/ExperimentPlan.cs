@@ -44,6 +44,9 @@ public sealed record ExperimentPlan(
     /// <summary>The fine-tuning phase of <see cref="Method.DwfTune"/> (null: <see cref="FineTuneSchedule.Default"/> for this plan's dense rate); a study knob, not part of the run key.</summary>
     public FineTuneSchedule? FineTune { get; init; }
 
+    /// <summary>The study options this plan was made with (<see cref="StudyKnobs.ApplyTo"/>): a results directory holds runs of one setting of them.</summary>
+    public StudyKnobs Study { get; init; } = StudyKnobs.None;
+
     /// <summary>Base learning rates of the DWF runs for the learning-rate sweep (overrides <see cref="DwfLearningRate"/>).</summary>
     public IReadOnlyList<double>? DwfLearningRates { get; init; }
 

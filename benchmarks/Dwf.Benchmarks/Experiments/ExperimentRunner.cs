@@ -41,6 +41,7 @@ public sealed class ExperimentRunner
     {
         Directory.CreateDirectory(_outDirectory);
         Directory.CreateDirectory(_workDirectory);
+        CheckStudy(plan.Study);
         RecordCommand();
         var store = RunStore.Open(Path.Combine(_outDirectory, "runs.csv"));
         var runs = plan.Runs().ToList();
@@ -109,6 +110,33 @@ public sealed class ExperimentRunner
                 .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key}: {g.Count()}"))) + ".";
 
     private string CommandsPath => Path.Combine(_outDirectory, "commands.txt");
+
+    /// <summary>
+    /// The study options the runs in <paramref name="outDirectory"/> were made with, read from the commands that made
+    /// them (commands.txt); null when none is recorded or when the recorded commands disagree (then their options are named).
+    /// </summary>
+    public static StudyKnobs? RecordedStudy(string outDirectory, out IReadOnlyList<StudyKnobs> recorded)
+    {
+        string path = Path.Combine(outDirectory, "commands.txt");
+        recorded = File.Exists(path)
+            ? File.ReadAllLines(path).Where(l => l.Contains(" experiments ", StringComparison.Ordinal)).Select(StudyKnobs.FromCommandLine).Distinct().ToList()
+            : Array.Empty<StudyKnobs>();
+        return recorded.Count == 1 ? recorded[0] : null;
+    }
+
+    // Study options are not part of a run's key: a run made with other options would be skipped as done, or its row
+    // would be averaged with rows made differently. Checked before anything is written.
+    private void CheckStudy(StudyKnobs study)
+    {
+        RecordedStudy(_outDirectory, out var recorded);
+        var other = recorded.Where(r => !r.Equals(study)).ToList();
+        if (other.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"{_outDirectory} holds runs made with {string.Join("; ", other)} (its commands.txt), and this command has {study}. " +
+                $"These options are not part of a run's key, so its runs would be skipped as already done or mixed into the same rows: pass another --out for this setting.");
+        }
+    }
 
     // Every command that contributed runs to this directory, once each (the summary quotes them).
     private void RecordCommand()

@@ -64,30 +64,9 @@ internal static class ExperimentsVerb
                 plan = double.IsFinite(dwfLr) && dwfLr > 0 ? plan with { DwfLearningRate = dwfLr } : throw new ArgumentException(FormattableString.Invariant($"--dwf-lr must be finite and > 0, got {dwfLr}."));
             }
 
-            if (result.GetValue(cap) is double c)
-            {
-                plan = c >= 0 ? plan with { EffectiveRateCap = c == 0 ? double.PositiveInfinity : c } : throw new ArgumentException(FormattableString.Invariant($"--effective-lr-cap must be ≥ 0 (0: no cap), got {c}."));
-            }
-
-            if (result.GetValue(controller) is string settings)
-            {
-                plan = plan with { ControllerOptions = ParseController(settings) };
-            }
-
-            if (result.GetValue(layerLambda) is string scaling)
-            {
-                plan = scaling switch
-                {
-                    "global" => plan with { FanInScaledLambda = false },
-                    "fan-in" => plan with { FanInScaledLambda = true },
-                    _ => throw new ArgumentException($"--layer-lambda must be 'global' or 'fan-in', got '{scaling}'."),
-                };
-            }
-
-            if (result.GetValue(fineTune) is string tuning)
-            {
-                plan = plan with { FineTune = ParseFineTune(tuning, FineTuneSchedule.Default(plan.LearningRate)) };
-            }
+            // Applied after --lr: the default fine-tuning rate is a tenth of the dense rate.
+            var studyOptions = new (string Name, object? Value)[] { ("--effective-lr-cap", result.GetValue(cap)), ("--controller", result.GetValue(controller)), ("--fine-tune", result.GetValue(fineTune)), ("--layer-lambda", result.GetValue(layerLambda)) };
+            plan = StudyKnobs.From(studyOptions).ApplyTo(plan);
 
             if (result.GetValue(seeds) is int s)
             {
@@ -118,59 +97,10 @@ internal static class ExperimentsVerb
 
             string output = result.GetValue(outDirectory) ?? (quick ? Path.Combine("artifacts", "quick", $"{netName}-{datasetName}") : CommonOptions.DefaultResults(netName, datasetName));
             string work = result.GetValue(workDirectory) ?? CommonOptions.DefaultWork(netName, datasetName);
-            string commandLine = CommonOptions.CommandLine("experiments", ("--net", netName), ("--dataset", datasetName), ("--profile", quick ? "quick" : "full"),
-                ("--epochs", result.GetValue(epochs)), ("--lr", result.GetValue(learningRate)), ("--dwf-lr", result.GetValue(dwfLearningRate)), ("--seeds", result.GetValue(seeds)), ("--lambdas", result.GetValue(lambdas)), ("--depths", result.GetValue(depths)), ("--targets", result.GetValue(targets)), ("--dwf-targets", result.GetValue(dwfTargets)), ("--effective-lr-cap", result.GetValue(cap)), ("--controller", result.GetValue(controller)), ("--fine-tune", result.GetValue(fineTune)), ("--layer-lambda", result.GetValue(layerLambda)), ("--methods", result.GetValue(methods)));
+            string commandLine = CommonOptions.CommandLine("experiments", new (string, object?)[] { ("--net", netName), ("--dataset", datasetName), ("--profile", quick ? "quick" : "full"),
+                ("--epochs", result.GetValue(epochs)), ("--lr", result.GetValue(learningRate)), ("--dwf-lr", result.GetValue(dwfLearningRate)), ("--seeds", result.GetValue(seeds)), ("--lambdas", result.GetValue(lambdas)), ("--depths", result.GetValue(depths)), ("--targets", result.GetValue(targets)), ("--dwf-targets", result.GetValue(dwfTargets)) }.Concat(studyOptions).Append(("--methods", result.GetValue(methods))).ToArray());
             new ExperimentRunner(netName, CommonOptions.Variant(datasetName), output, work, CommonOptions.DataOptions(result.GetValue(dataDirectory)), commandLine) { Device = on }.Run(plan);
         }));
         return command;
-    }
-
-    private static FineTuneSchedule ParseFineTune(string settings, FineTuneSchedule schedule)
-    {
-        foreach (var (name, value) in NameValuePairs(settings, "--fine-tune"))
-        {
-            schedule = name switch
-            {
-                "fraction" => schedule with { Fraction = value },
-                "lr" => schedule with { LearningRate = value },
-                _ => throw new ArgumentException($"--fine-tune: unknown setting '{name}'; use fraction or lr."),
-            };
-        }
-
-        // Checked now, not at the first fine-tuned run an hour into the grid.
-        schedule.Split(2);
-        return schedule;
-    }
-
-    private static CompressionControllerOptions ParseController(string settings)
-    {
-        var options = new CompressionControllerOptions();
-        foreach (var (name, value) in NameValuePairs(settings, "--controller"))
-        {
-            options = name switch
-            {
-                "gain" => options with { Gain = value },
-                "ramp" => options with { RampFraction = value },
-                "anticipation" => options with { Anticipation = value },
-                "efficiency" => options with { ShrinkageEfficiency = value },
-                "threshold" => options with { MaxProjectionThreshold = value },
-                "initial" => options with { InitialLambdaScale = value },
-                _ => throw new ArgumentException($"--controller: unknown setting '{name}'; use gain, ramp, anticipation, efficiency, threshold or initial."),
-            };
-        }
-
-        return options;
-    }
-
-    // "a=1,b=2e-3" → (a, 1), (b, 0.002); culture-invariant numbers, a clear error naming the option otherwise.
-    private static IEnumerable<(string Name, double Value)> NameValuePairs(string settings, string option)
-    {
-        foreach (var pair in settings.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var parts = pair.Split('=', 2);
-            yield return parts.Length == 2 && double.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
-                ? (parts[0], value)
-                : throw new ArgumentException($"{option}: expected name=value, got '{pair}'.");
-        }
     }
 }

@@ -25,7 +25,9 @@ internal static class SummarizeVerb
             }
 
             var runner = new ExperimentRunner(netName, CommonOptions.Variant(datasetName), output, CommonOptions.DefaultWork(netName, datasetName), CommonOptions.DataOptions(null), CommonOptions.CommandLine("experiments", ("--net", netName), ("--dataset", datasetName)));
-            runner.WriteOutputs(RunStore.Open(csv), null);
+            // The study options of the commands that made the runs, so the Setup sentence describes them (none if they disagree).
+            var study = ExperimentRunner.RecordedStudy(output, out _);
+            runner.WriteOutputs(RunStore.Open(csv), study?.ApplyTo(ExperimentPlan.Full(netName)));
         }));
         return command;
     }
