@@ -166,4 +166,14 @@ public static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "TargetCompression is the compression ratio (total / non-zero weights) wanted at the end of training; λ is then steered during training, so it must be above 1, finite, set on the class's [Factorize], and not combined with Lambda. The runtime rejects such plans when the module is constructed.",
         helpLinkUri: HelpLinkBase + DiagnosticIds.TargetCompressionInvalid + ".md");
+
+    public static readonly DiagnosticDescriptor LambdaScalingInvalid = new(
+        id: DiagnosticIds.LambdaScalingInvalid,
+        title: "LambdaScaling on a field, or not Uniform or FanIn",
+        messageFormat: "LambdaScaling = {0} on '{1}' cannot apply: {2}",
+        category: Configuration,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "LambdaScaling.FanIn scales each layer's λ against the largest fan-in among all factorized weights of the model, so it is a setting of the whole model: it belongs on the class's [Factorize]. Its values are Uniform and FanIn. The runtime rejects such plans when the module is constructed.",
+        helpLinkUri: HelpLinkBase + DiagnosticIds.LambdaScalingInvalid + ".md");
 }

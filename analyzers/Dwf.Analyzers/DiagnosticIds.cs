@@ -21,4 +21,5 @@ public static class DiagnosticIds
     public const string FieldFactorizeWithoutClassFactorize = "DWF013";
     public const string InitStdValueIgnored = "DWF014";
     public const string TargetCompressionInvalid = "DWF015";
+    public const string LambdaScalingInvalid = "DWF016";
 }

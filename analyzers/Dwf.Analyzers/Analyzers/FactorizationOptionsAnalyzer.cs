@@ -9,7 +9,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Dwf.Analyzers.Analyzers;
 
 /// <summary>
-/// DWF003, DWF004, DWF005, DWF014, DWF015: the numeric options of every <c>[Factorize]</c>, checked as the
+/// DWF003, DWF004, DWF005, DWF014, DWF015, DWF016: the numeric and model-level options of every <c>[Factorize]</c>, checked as the
 /// runtime's <c>FactorizationSettings.Create</c> would check them, but in the editor. A field-level
 /// attribute inherits what it leaves unset from the class-level one, as at run time.
 /// </summary>
@@ -25,7 +25,8 @@ public sealed class FactorizationOptionsAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.DepthTooLarge,
         DiagnosticDescriptors.OptionOutOfRange,
         DiagnosticDescriptors.InitStdValueIgnored,
-        DiagnosticDescriptors.TargetCompressionInvalid);
+        DiagnosticDescriptors.TargetCompressionInvalid,
+        DiagnosticDescriptors.LambdaScalingInvalid);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -54,6 +55,7 @@ public sealed class FactorizationOptionsAnalyzer : DiagnosticAnalyzer
         var own = FactorizeArguments.Read(attribute);
         Check(context, attribute, own, FactorizeArguments.None, SymbolNames.Of(type), () => FieldReadsInheritedInitStdValue(type, types));
         CheckTarget(context, attribute, own, SymbolNames.Of(type), classLevel: true);
+        CheckLambdaScaling(context, attribute, own, SymbolNames.Of(type), classLevel: true);
         CheckInheritedTarget(context, attribute, own, type, types);
     }
 
@@ -72,6 +74,7 @@ public sealed class FactorizationOptionsAnalyzer : DiagnosticAnalyzer
         string target = SymbolNames.OfDeclaration(field, context.CancellationToken);
         Check(context, attribute, own, inherited, target, valueUsedByAField: static () => false);
         CheckTarget(context, attribute, own, target, classLevel: false);
+        CheckLambdaScaling(context, attribute, own, target, classLevel: false);
     }
 
     private static void Check(
@@ -146,6 +149,26 @@ public sealed class FactorizationOptionsAnalyzer : DiagnosticAnalyzer
                 FactorizeArguments.Format(ratio),
                 target,
                 problem));
+        }
+    }
+
+    // DWF016: LambdaScaling compares each layer with the model's largest, so it is class level only; Uniform or FanIn.
+    private static void CheckLambdaScaling(SymbolAnalysisContext context, AttributeData attribute, FactorizeArguments own, string target, bool classLevel)
+    {
+        if (own.LambdaScaling is not { } scaling)
+        {
+            return;
+        }
+
+        string? problem = !FactorizeArguments.IsDefinedLambdaScaling(scaling)
+            ? "it must be LambdaScaling.Uniform (one λ, the default) or LambdaScaling.FanIn (each layer's λ scaled by its fan-in)"
+            : !classLevel
+                ? "it scales every layer's λ against the largest fan-in of the whole model; move it to the class's [Factorize]"
+                : null;
+        if (problem is not null)
+        {
+            Report(context, DiagnosticDescriptors.LambdaScalingInvalid, attribute, FactorizeArguments.LambdaScalingName, context.CancellationToken,
+                FactorizeArguments.LambdaScalingDisplay(scaling), target, problem);
         }
     }
 

@@ -14,6 +14,7 @@ internal sealed class FactorizeArguments
     public const string InitStdName = "InitStd";
     public const string InitStdValueName = "InitStdValue";
     public const string TargetCompressionName = "TargetCompression";
+    public const string LambdaScalingName = "LambdaScaling";
 
     /// <summary>Value of <c>Dwf.InitStd.Fixed</c>.</summary>
     public const int InitStdFixed = 2;
@@ -31,6 +32,8 @@ internal sealed class FactorizeArguments
     public double? InitStdValue { get; private set; }
 
     public double? TargetCompression { get; private set; }
+
+    public int? LambdaScaling { get; private set; }
 
     public static FactorizeArguments Read(AttributeData attribute)
     {
@@ -65,6 +68,9 @@ internal sealed class FactorizeArguments
                 case InitStdValueName:
                     result.InitStdValue = AsDouble(value.Value);
                     break;
+                case LambdaScalingName:
+                    result.LambdaScaling = AsInt(value.Value);
+                    break;
             }
         }
 
@@ -81,6 +87,16 @@ internal sealed class FactorizeArguments
     };
 
     public static bool IsDefinedInitStd(int value) => value is >= 0 and <= InitStdFixed;
+
+    /// <summary>Display name of a <c>LambdaScaling</c> value, as the user would write it.</summary>
+    public static string LambdaScalingDisplay(int value) => value switch
+    {
+        0 => "LambdaScaling.Uniform",
+        1 => "LambdaScaling.FanIn",
+        _ => $"(LambdaScaling){value.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+    };
+
+    public static bool IsDefinedLambdaScaling(int value) => value is 0 or 1;
 
     /// <summary>A double as C# source would show it; NaN and infinities by name.</summary>
     public static string Format(double value)

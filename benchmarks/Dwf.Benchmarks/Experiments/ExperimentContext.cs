@@ -20,13 +20,12 @@ public sealed record ExperimentContext(string Net, ImageClassificationDataset Tr
     /// <summary>The compression controller's settings for the target runs (null: the library defaults; for studies of them).</summary>
     public CompressionControllerOptions? ControllerOptions { get; init; }
 
-    /// <summary>Whether the DWF runs scale each layer's λ by its fan-in (<see cref="Nets.FanInLambdaPlan"/>; for studies of the single global λ).</summary>
+    /// <summary>Whether the DWF runs scale each layer's λ by its fan-in (<see cref="LambdaScaling.FanIn"/>; for studies of the single global λ).</summary>
     public bool FanInScaledLambda { get; init; }
 
-    /// <summary>The DWF runs' factorization plan: the options at class level, per-layer λ when <see cref="FanInScaledLambda"/> is set.</summary>
-    public FactorizationPlan DwfPlan(nn.Module model, FactorizationOptions options) => FanInScaledLambda
-        ? Nets.FanInLambdaPlan(model, options, Net)
-        : new FactorizationPlan(options, Net);
+    /// <summary>The DWF runs' factorization plan: the options at class level, with λ scaled by fan-in when <see cref="FanInScaledLambda"/> is set.</summary>
+    public FactorizationPlan DwfPlan(FactorizationOptions options) =>
+        new(FanInScaledLambda ? options with { LambdaScaling = LambdaScaling.FanIn } : options, Net);
 
     /// <summary>The fine-tuning phase of the <see cref="Method.DwfTune"/> runs.</summary>
     public FineTuneSchedule FineTune { get; init; } = FineTuneSchedule.Default(0.1);

@@ -38,7 +38,7 @@ public sealed record ExperimentPlan(
     /// <summary>The DWF runs' effective learning-rate cap (null: the library default); a study knob, not part of the run key.</summary>
     public double? EffectiveRateCap { get; init; }
 
-    /// <summary>Per-layer λ of the DWF runs scaled by fan-in (<see cref="Nets.FanInLambdaPlan"/>); a study knob, not part of the run key.</summary>
+    /// <summary>Per-layer λ of the DWF runs scaled by fan-in (<see cref="LambdaScaling.FanIn"/>); a study knob, not part of the run key.</summary>
     public bool FanInScaledLambda { get; init; }
 
     /// <summary>The fine-tuning phase of <see cref="Method.DwfTune"/> (null: <see cref="FineTuneSchedule.Default"/> for this plan's dense rate); a study knob, not part of the run key.</summary>

@@ -88,7 +88,7 @@ public static class MethodRunner
 
             case Method.Dwf:
             {
-                var factorization = Factorization.Attach(model, context.DwfPlan(model, new FactorizationOptions { Depth = spec.Depth, Lambda = spec.Lambda }));
+                var factorization = Factorization.Attach(model, context.DwfPlan(new FactorizationOptions { Depth = spec.Depth, Lambda = spec.Lambda }));
                 new Trainer(model, options).Fit(context.Train, context.Test, observer);
                 factorization.Collapse();
                 break;
@@ -97,7 +97,7 @@ public static class MethodRunner
             case Method.DwfTarget:
             {
                 // No λ in the plan: the controller starts from the default λ and steers it to the target.
-                var factorization = Factorization.Attach(model, context.DwfPlan(model, new FactorizationOptions { Depth = spec.Depth }));
+                var factorization = Factorization.Attach(model, context.DwfPlan(new FactorizationOptions { Depth = spec.Depth }));
                 new Trainer(model, options with { TargetCompression = spec.TargetRatio, CompressionControl = context.ControllerOptions }).Fit(context.Train, context.Test, observer);
                 factorization.Collapse();
                 break;
@@ -175,7 +175,7 @@ public static class MethodRunner
         string collapsed = FineTunePath(spec, context, "collapsed.dat");
         if (!File.Exists(collapsed))
         {
-            var factorization = Factorization.Attach(model, context.DwfPlan(model, new FactorizationOptions { Depth = spec.Depth }));
+            var factorization = Factorization.Attach(model, context.DwfPlan(new FactorizationOptions { Depth = spec.Depth }));
             dwfPhase.Spec = spec with { Epochs = dwfEpochs };
             new Trainer(model, options with { Epochs = dwfEpochs, TargetCompression = spec.TargetRatio, CompressionControl = context.ControllerOptions })
                 .Fit(context.Train, context.Test, dwfPhase);

@@ -196,6 +196,7 @@ internal static class FactorizedClassEmitter
             options.InitStdValue is { } stdValue ? $"InitStdValue = {CSharpLiterals.Double(stdValue)}" : null,
             options.InitVarianceCorrection is { } correction ? $"InitVarianceCorrection = {CSharpLiterals.Bool(correction)}" : null,
             options.TargetCompression is { } target ? $"TargetCompression = {CSharpLiterals.Double(target)}" : null,
+            options.LambdaScalingMember is { } scaling ? $"LambdaScaling = global::Dwf.LambdaScaling.{scaling}" : null,
         };
         return "new global::Dwf.FactorizationOptions { " + string.Join(", ", assignments.Where(a => a is not null)) + " }";
     }

@@ -13,6 +13,7 @@ namespace Dwf.Generators.Model;
 /// <param name="InitStdValue">InitStdValue.</param>
 /// <param name="InitVarianceCorrection">InitVarianceCorrection.</param>
 /// <param name="TargetCompression">TargetCompression (class level only; not together with Lambda).</param>
+/// <param name="LambdaScalingMember">The <c>Dwf.LambdaScaling</c> member name (e.g. <c>FanIn</c>; class level only), read from the enum.</param>
 internal sealed record FactorizationOptionsModel(
     int? Depth,
     double? Lambda,
@@ -22,9 +23,10 @@ internal sealed record FactorizationOptionsModel(
     bool? InitStdIsFixed,
     double? InitStdValue,
     bool? InitVarianceCorrection,
-    double? TargetCompression)
+    double? TargetCompression,
+    string? LambdaScalingMember)
 {
-    public static FactorizationOptionsModel None { get; } = new(null, null, null, null, null, null, null, null, null);
+    public static FactorizationOptionsModel None { get; } = new(null, null, null, null, null, null, null, null, null, null);
 
     public bool IsEmpty => this == None;
 
@@ -38,5 +40,6 @@ internal sealed record FactorizationOptionsModel(
         InitStdIsFixed ?? fallback.InitStdIsFixed,
         InitStdValue ?? fallback.InitStdValue,
         InitVarianceCorrection ?? fallback.InitVarianceCorrection,
-        TargetCompression ?? fallback.TargetCompression);
+        TargetCompression ?? fallback.TargetCompression,
+        LambdaScalingMember ?? fallback.LambdaScalingMember);
 }

@@ -58,6 +58,9 @@ internal static class FactorizeAttributeReader
                 case "InitStd" when value.Kind == TypedConstantKind.Enum && EnumMemberName(value) is { } member:
                     options = options with { InitStdMember = member, InitStdIsFixed = member == "Fixed" };
                     break;
+                case "LambdaScaling" when value.Kind == TypedConstantKind.Enum && EnumMemberName(value) is { } scaling:
+                    options = options with { LambdaScalingMember = scaling };
+                    break;
                 default:
                     // Unknown name, wrong type or out of range.
                     return null;

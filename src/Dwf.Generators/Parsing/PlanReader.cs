@@ -137,9 +137,9 @@ internal static class PlanReader
             if (factorize is not null)
             {
                 var read = FactorizeAttributeReader.Read(factorize);
-                if (read is null || read.TargetCompression is not null || !CanHoldLayerOrParameter(field.Type))
+                if (read is null || read.TargetCompression is not null || read.LambdaScalingMember is not null || !CanHoldLayerOrParameter(field.Type))
                 {
-                    return null; // DWF003/DWF005/DWF006/DWF015 (a target is a class-level setting)
+                    return null; // DWF003/DWF005/DWF006/DWF015/DWF016 (a target and λ scaling are class-level settings)
                 }
 
                 options = read;

@@ -68,4 +68,12 @@ public sealed class FactorizeAttribute : Attribute
     /// value must be above 1).
     /// </summary>
     public double TargetCompression { get; set; }
+
+    /// <summary>
+    /// How λ is shared between layers (default <see cref="Dwf.LambdaScaling.Uniform"/>, the paper's single λ);
+    /// <see cref="Dwf.LambdaScaling.FanIn"/> scales each layer's λ by its fan-in. Class level only (analyzer DWF016).
+    /// Works with <see cref="Lambda"/>, per-field λ and <see cref="TargetCompression"/> (the controller scales every
+    /// layer's λ alike, so the ratios between layers stay).
+    /// </summary>
+    public LambdaScaling LambdaScaling { get; set; }
 }

@@ -105,8 +105,11 @@ public sealed class CompressionController
     /// <summary>The factor applied to every weight's initial λ.</summary>
     public double LambdaScale => Math.Exp(_logScale);
 
-    /// <summary>The current λ of the first factorized weight (all weights share it unless the plan gave them their own).</summary>
-    public double Lambda => _weights[0].InitialLambda * LambdaScale;
+    /// <summary>
+    /// The current λ of the first factorized weight before its fan-in factor (<see cref="FactorizedWeight.LambdaFactor"/>):
+    /// the model's λ, which all weights share unless the plan gave them their own.
+    /// </summary>
+    public double Lambda => _weights[0].InitialLambda / _weights[0].Weight.LambdaFactor * LambdaScale;
 
     /// <summary>The intermediate target at the current step (rises from 1 to <see cref="TargetCompression"/>).</summary>
     public double CurrentTarget => IntermediateTarget((double)Steps / TotalSteps);

@@ -210,13 +210,16 @@ public sealed class Factorization
         }
     }
 
-    /// <summary>Sets λ of every factorized weight (sweeps, schedules). Optimizers pick it up at their next step.</summary>
+    /// <summary>
+    /// Sets λ of every factorized weight (sweeps, schedules), times each weight's <see cref="FactorizedWeight.LambdaFactor"/>
+    /// (1 unless the plan scales λ by fan-in). Optimizers pick it up at their next step.
+    /// </summary>
     public void SetLambda(double lambda)
     {
         FactorizationSettings.ValidateLambda(lambda, $"{Plan.Name}.SetLambda");
         foreach (var weight in Weights)
         {
-            weight.Settings = weight.Settings.WithLambda(lambda, weight.Path);
+            weight.Settings = weight.Settings.WithLambda(lambda * weight.LambdaFactor, weight.Path);
         }
     }
 
@@ -349,7 +352,7 @@ public sealed class Factorization
         foreach (var target in targets)
         {
             var holder = HolderFor(target.Path);
-            var weight = new FactorizedWeight(target.Path, target.Owner, target.ParameterName, target.Settings, holder);
+            var weight = new FactorizedWeight(target.Path, target.Owner, target.ParameterName, target.Settings, holder, target.LambdaFactor);
             SetFactors(weight, holder, SampleFactors(target.Owner, target.ParameterName, target.Settings));
             _ownWeights.Add(weight);
         }

@@ -20,8 +20,9 @@ public sealed class FactorizedWeight
 {
     private Core.FactorNode? _holder;
 
-    internal FactorizedWeight(string path, nn.Module owner, string parameterName, FactorizationSettings settings, Core.FactorNode holder)
+    internal FactorizedWeight(string path, nn.Module owner, string parameterName, FactorizationSettings settings, Core.FactorNode holder, double lambdaFactor = 1.0)
     {
+        LambdaFactor = lambdaFactor;
         Path = path;
         Owner = owner;
         ParameterName = parameterName;
@@ -54,6 +55,12 @@ public sealed class FactorizedWeight
     /// made of it since: the base every controller scales, so two controllers on one model do not compound.
     /// </summary>
     internal double PlanLambda { get; }
+
+    /// <summary>
+    /// This weight's share of the model's λ: 1, or (fan_in / largest fan_in)^(1/D) under <see cref="LambdaScaling.FanIn"/>.
+    /// <see cref="Factorization.SetLambda"/> sets λ × this factor, so the ratios between layers stay.
+    /// </summary>
+    public double LambdaFactor { get; }
 
     /// <summary>Number of factors D.</summary>
     public int Depth => Settings.Depth;

@@ -55,11 +55,16 @@ internal static class LayerCatalog
     }
 
     /// <summary>σ_w of He (Kaiming normal) initialization, √(2/fan_in).</summary>
-    public static double HeStd(nn.Module owner, string parameterName, Tensor parameter)
+    public static double HeStd(nn.Module owner, string parameterName, Tensor parameter) => Math.Sqrt(2.0 / LayerFanIn(owner, parameterName, parameter));
+
+    /// <summary>
+    /// The fan_in that sets a parameter's initial scale: its own, except a bias, which TorchSharp draws with its
+    /// layer's weight's scale.
+    /// </summary>
+    public static long LayerFanIn(nn.Module owner, string parameterName, Tensor parameter)
     {
         var weight = owner.get_parameter("weight");
-        var reference = parameterName == "bias" && weight is not null ? weight : parameter;
-        return Math.Sqrt(2.0 / FanIn(reference));
+        return FanIn(parameterName == "bias" && weight is not null ? weight : parameter);
     }
 
     /// <summary>fan_in as PyTorch computes it: size(1) × receptive field; a 1-D tensor counts its length.</summary>

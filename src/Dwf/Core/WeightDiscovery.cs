@@ -6,7 +6,12 @@ using static TorchSharp.torch;
 namespace Dwf.Core;
 
 /// <summary>A parameter chosen for factorization, before its factors exist.</summary>
-internal sealed record FactorizationTarget(string Path, nn.Module Owner, string ParameterName, FactorizationSettings Settings);
+/// <param name="Path">Dotted path below the factorized module (the state-dict key).</param>
+/// <param name="Owner">The layer that owns the parameter.</param>
+/// <param name="ParameterName">The parameter's name on its layer.</param>
+/// <param name="Settings">The resolved settings, λ already scaled by <paramref name="LambdaFactor"/>.</param>
+/// <param name="LambdaFactor">The factor on the resolved λ already applied to <paramref name="Settings"/> (1 unless the plan scales λ per layer).</param>
+internal sealed record FactorizationTarget(string Path, nn.Module Owner, string ParameterName, FactorizationSettings Settings, double LambdaFactor = 1.0);
 
 /// <summary>
 /// Walks a module's registered children and decides, from a <see cref="FactorizationPlan"/>, which
@@ -76,7 +81,7 @@ internal static class WeightDiscovery
             }
         }
 
-        return targets;
+        return plan.Options.LambdaScaling == LambdaScaling.FanIn ? FanInLambdaScaling.Apply(targets, plan.Name) : targets;
     }
 
     private static void Visit(

@@ -37,6 +37,9 @@ public sealed record FactorizationOptions
     /// </summary>
     public double? TargetCompression { get; init; }
 
+    /// <summary>How λ is shared between the layers (class level only; default <see cref="Dwf.LambdaScaling.Uniform"/>).</summary>
+    public LambdaScaling? LambdaScaling { get; init; }
+
     /// <summary>Returns these options with every unset property taken from <paramref name="fallback"/>.</summary>
     public FactorizationOptions Over(FactorizationOptions? fallback)
     {
@@ -55,15 +58,18 @@ public sealed record FactorizationOptions
             InitStdValue = InitStdValue ?? fallback.InitStdValue,
             InitVarianceCorrection = InitVarianceCorrection ?? fallback.InitVarianceCorrection,
             TargetCompression = TargetCompression ?? fallback.TargetCompression,
+            LambdaScaling = LambdaScaling ?? fallback.LambdaScaling,
         };
     }
 
     /// <summary>
-    /// Checks the class-level <see cref="TargetCompression"/>: finite, &gt; 1, and not together with <see cref="Lambda"/>
-    /// (with a target, λ is steered during training). Field-level options must not set a target at all.
+    /// Checks the settings of the whole model: <see cref="LambdaScaling"/> (defined, class level only) and
+    /// <see cref="TargetCompression"/> (finite, &gt; 1, not together with <see cref="Lambda"/>: with a target, λ is steered
+    /// during training). Field-level options must set neither.
     /// </summary>
-    internal void ValidateTarget(string where, bool classLevel)
+    internal void ValidateModelSettings(string where, bool classLevel)
     {
+        ValidateLambdaScaling(where, classLevel);
         if (TargetCompression is not double target)
         {
             return;
@@ -86,6 +92,25 @@ public sealed record FactorizationOptions
         {
             throw new ArgumentException(
                 $"{where}: set TargetCompression or Lambda, not both: with a target, λ is steered during training (starting from the default {FactorizationDefaults.Lambda.ToString("R", CultureInfo.InvariantCulture)}).");
+        }
+    }
+
+    // LambdaScaling compares every layer of the model with its largest: a setting of the whole model.
+    private void ValidateLambdaScaling(string where, bool classLevel)
+    {
+        if (LambdaScaling is not { } scaling)
+        {
+            return;
+        }
+
+        if (!Enum.IsDefined(scaling))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LambdaScaling), scaling, $"{where}: LambdaScaling must be Uniform or FanIn, got {(int)scaling}.");
+        }
+
+        if (!classLevel)
+        {
+            throw new ArgumentException($"{where}: LambdaScaling is a setting of the whole model (each layer's λ is scaled against the largest layer's fan-in): put it on the class's [Factorize], not on a field.");
         }
     }
 

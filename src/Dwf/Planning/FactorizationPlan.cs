@@ -29,7 +29,7 @@ public sealed class FactorizationPlan
         _fields = fields;
         Parameters = parameters;
         // Validate eagerly so a bad attribute fails at the first construction, naming the class.
-        options.ValidateTarget(name, classLevel: true);
+        options.ValidateModelSettings(name, classLevel: true);
         _ = options.Resolve(name);
     }
 
@@ -55,7 +55,7 @@ public sealed class FactorizationPlan
     public FactorizationPlan Field(string field, FactorizationOptions? options = null)
     {
         var rule = new FieldRule(false, options ?? new FactorizationOptions());
-        rule.Options!.ValidateTarget($"{Name}.{field}", classLevel: false);
+        rule.Options!.ValidateModelSettings($"{Name}.{field}", classLevel: false);
         _ = rule.Options!.Over(Options).Resolve($"{Name}.{field}");
         return WithField(field, rule);
     }
@@ -68,7 +68,7 @@ public sealed class FactorizationPlan
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var rule = new ParameterRule(path, options ?? new FactorizationOptions());
-        rule.Options.ValidateTarget($"{Name}.{path}", classLevel: false);
+        rule.Options.ValidateModelSettings($"{Name}.{path}", classLevel: false);
         _ = rule.Options.Over(Options).Resolve($"{Name}.{path}");
         return new FactorizationPlan(Options, Name, _fields, Parameters.Append(rule).ToArray());
     }

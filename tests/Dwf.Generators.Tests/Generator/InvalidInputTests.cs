@@ -80,6 +80,8 @@ public sealed class InvalidInputTests
         yield return Case("TargetCompression of 1", Net("[Factorize(TargetCompression = 1)]"));
         yield return Case("TargetCompression with Lambda", Net("[Factorize(Lambda = 3e-4, TargetCompression = 100)]"));
         yield return Case("TargetCompression on a field", Net(members: "[Factorize(TargetCompression = 100)] private readonly Linear other = Linear(2, 2);"));
+        yield return Case("LambdaScaling on a field", Net(members: "[Factorize(LambdaScaling = LambdaScaling.FanIn)] private readonly Linear other = Linear(2, 2);"));
+        yield return Case("LambdaScaling not a member", Net("[Factorize(LambdaScaling = (LambdaScaling)5)]"));
         yield return Case("field Fixed without a value", Net(members: "[Factorize(InitStd = InitStd.Fixed)] private readonly Linear other = Linear(2, 2);"));
         yield return Case("InitStd not a member", Net("[Factorize(InitStd = (InitStd)7)]"));
         yield return Case("field-level Depth below 2", Net(members: "[Factorize(Depth = 0)] private readonly Linear other = Linear(2, 2);"));

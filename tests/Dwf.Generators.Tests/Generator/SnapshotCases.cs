@@ -84,7 +84,7 @@ public static class SnapshotCases
                 ("Tuned.cs", Usings + """
                 namespace Models;
 
-                [Factorize(Depth = 4, Lambda = 0.00025, FactorizeBias = true, InitTruncation = 0.5, InitStd = InitStd.Fixed, InitStdValue = 0.05, InitVarianceCorrection = false)]
+                [Factorize(Depth = 4, Lambda = 0.00025, FactorizeBias = true, InitTruncation = 0.5, InitStd = InitStd.Fixed, InitStdValue = 0.05, InitVarianceCorrection = false, LambdaScaling = LambdaScaling.FanIn)]
                 public partial class Tuned : Module<Tensor, Tensor>
                 {
                     [Factorize(Depth = 2, Lambda = 1, InitStd = InitStd.He)] private readonly Conv2d conv = Conv2d(3, 8, 3);

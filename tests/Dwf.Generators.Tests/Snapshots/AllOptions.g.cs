@@ -9,7 +9,7 @@ namespace Models
         [global::System.CodeDom.Compiler.GeneratedCode("Dwf.Generators", "{version}")]
         [global::System.Diagnostics.DebuggerBrowsable(global::System.Diagnostics.DebuggerBrowsableState.Never)]
         private static readonly global::Dwf.FactorizationPlan __dwfPlan =
-            new global::Dwf.FactorizationPlan(new global::Dwf.FactorizationOptions { Depth = 4, Lambda = 0.00025D, FactorizeBias = true, InitTruncation = 0.5D, InitStd = global::Dwf.InitStd.Fixed, InitStdValue = 0.05D, InitVarianceCorrection = false }, "Models.Tuned")
+            new global::Dwf.FactorizationPlan(new global::Dwf.FactorizationOptions { Depth = 4, Lambda = 0.00025D, FactorizeBias = true, InitTruncation = 0.5D, InitStd = global::Dwf.InitStd.Fixed, InitStdValue = 0.05D, InitVarianceCorrection = false, LambdaScaling = global::Dwf.LambdaScaling.FanIn }, "Models.Tuned")
                 .Field("conv", new global::Dwf.FactorizationOptions { Depth = 2, Lambda = 1D, InitStd = global::Dwf.InitStd.He })
                 .Field("embedding", new global::Dwf.FactorizationOptions { InitStd = global::Dwf.InitStd.LayerDefault })
                 .Field("scale", new global::Dwf.FactorizationOptions());
