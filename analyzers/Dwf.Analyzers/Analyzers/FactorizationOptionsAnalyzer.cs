@@ -9,8 +9,8 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Dwf.Analyzers.Analyzers;
 
 /// <summary>
-/// DWF003, DWF004, DWF005, DWF014, DWF015, DWF016: the numeric and model-level options of every <c>[Factorize]</c>, checked as the
-/// runtime's <c>FactorizationSettings.Create</c> would check them, but in the editor. A field-level
+/// DWF003, DWF004, DWF005, DWF014, DWF015, DWF016: the numeric and model-level options of every
+/// <c>[Factorize]</c>, checked as the runtime's <c>FactorizationSettings.Create</c> and plan would check them, but in the editor. A field-level
 /// attribute inherits what it leaves unset from the class-level one, as at run time.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
