@@ -9,15 +9,7 @@ namespace Dwf.Generators.Tests.Analyzers;
 /// <summary>DWF016: LambdaScaling on a field, or not Uniform or FanIn; and its near misses.</summary>
 public sealed class LambdaScalingTests
 {
-    private static string Net(string classArguments, string fieldArguments = "") => $$"""
-        [Factorize{{classArguments}}]
-        public partial class Net : Module<Tensor, Tensor>
-        {
-            [Factorize{{fieldArguments}}] private readonly Linear fc = Linear(4, 2);
-            public Net() : base(nameof(Net)) => RegisterComponents();
-            public override Tensor forward(Tensor x) => fc.call(x);
-        }
-        """;
+    private static string Net(string classArguments, string fieldArguments = "") => OptionSources.NetWithAttributedField(classArguments, fieldArguments);
 
     [Theory]
     [InlineData("LambdaScaling.FanIn")]

@@ -8,15 +8,7 @@ namespace Dwf.Generators.Tests.Analyzers;
 /// <summary>DWF005 (numeric options out of range) and DWF014 (InitStdValue without InitStd = Fixed).</summary>
 public sealed class OptionOutOfRangeTests
 {
-    private static string Net(string classArguments, string fieldArguments = "") => $$"""
-        [Factorize{{classArguments}}]
-        public partial class Net : Module<Tensor, Tensor>
-        {
-            [Factorize{{fieldArguments}}] private readonly Linear fc = Linear(4, 2);
-            public Net() : base(nameof(Net)) => RegisterComponents();
-            public override Tensor forward(Tensor x) => fc.call(x);
-        }
-        """;
+    private static string Net(string classArguments, string fieldArguments = "") => OptionSources.NetWithAttributedField(classArguments, fieldArguments);
 
     [Theory]
     [InlineData("Lambda = -1e-3")]

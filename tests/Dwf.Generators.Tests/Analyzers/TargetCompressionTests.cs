@@ -9,15 +9,7 @@ namespace Dwf.Generators.Tests.Analyzers;
 /// <summary>DWF015: TargetCompression ≤ 1 or not finite, together with Lambda, or on a field; and its near misses.</summary>
 public sealed class TargetCompressionTests
 {
-    private static string Net(string classArguments, string fieldArguments = "") => $$"""
-        [Factorize{{classArguments}}]
-        public partial class Net : Module<Tensor, Tensor>
-        {
-            [Factorize{{fieldArguments}}] private readonly Linear fc = Linear(4, 2);
-            public Net() : base(nameof(Net)) => RegisterComponents();
-            public override Tensor forward(Tensor x) => fc.call(x);
-        }
-        """;
+    private static string Net(string classArguments, string fieldArguments = "") => OptionSources.NetWithAttributedField(classArguments, fieldArguments);
 
     [Theory]
     [InlineData("1")]
