@@ -112,24 +112,23 @@ public sealed class ExperimentRunner
     private string CommandsPath => Path.Combine(_outDirectory, "commands.txt");
 
     /// <summary>
-    /// The study options the runs in <paramref name="outDirectory"/> were made with, read from the commands that made
-    /// them (commands.txt); null when none is recorded or when the recorded commands disagree (then their options are named).
+    /// The distinct study options of the commands that made the runs in <paramref name="outDirectory"/> (its
+    /// commands.txt): none when nothing is recorded, one when the directory holds a single setting, several when its
+    /// commands disagree.
     /// </summary>
-    public static StudyKnobs? RecordedStudy(string outDirectory, out IReadOnlyList<StudyKnobs> recorded)
+    public static IReadOnlyList<StudyKnobs> RecordedStudies(string outDirectory)
     {
         string path = Path.Combine(outDirectory, "commands.txt");
-        recorded = File.Exists(path)
+        return File.Exists(path)
             ? File.ReadAllLines(path).Where(l => l.Contains(" experiments ", StringComparison.Ordinal)).Select(StudyKnobs.FromCommandLine).Distinct().ToList()
             : Array.Empty<StudyKnobs>();
-        return recorded.Count == 1 ? recorded[0] : null;
     }
 
     // Study options are not part of a run's key: a run made with other options would be skipped as done, or its row
     // would be averaged with rows made differently. Checked before anything is written.
     private void CheckStudy(StudyKnobs study)
     {
-        RecordedStudy(_outDirectory, out var recorded);
-        var other = recorded.Where(r => !r.Equals(study)).ToList();
+        var other = RecordedStudies(_outDirectory).Where(r => !r.Equals(study)).ToList();
         if (other.Count > 0)
         {
             throw new InvalidOperationException(

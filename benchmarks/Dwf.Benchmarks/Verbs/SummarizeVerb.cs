@@ -26,7 +26,8 @@ internal static class SummarizeVerb
 
             var runner = new ExperimentRunner(netName, CommonOptions.Variant(datasetName), output, CommonOptions.DefaultWork(netName, datasetName), CommonOptions.DataOptions(null), CommonOptions.CommandLine("experiments", ("--net", netName), ("--dataset", datasetName)));
             // The study options of the commands that made the runs, so the Setup sentence describes them (none if they disagree).
-            var study = ExperimentRunner.RecordedStudy(output, out _);
+            var studies = ExperimentRunner.RecordedStudies(output);
+            var study = studies.Count == 1 ? studies[0] : null;
             runner.WriteOutputs(RunStore.Open(csv), study?.ApplyTo(ExperimentPlan.Full(netName)));
         }));
         return command;

@@ -64,17 +64,15 @@ public sealed class StudyKnobsTests : IDisposable
         var fanIn = Plan(StudyKnobs.FromCommandLine(FanInCommand));
         Runner(FanInCommand.Replace("--seeds 2", "--seeds 3", StringComparison.Ordinal)).Run(fanIn);
         Assert.Equal(2, File.ReadAllLines(commands).Length);
-        Assert.Equal(StudyKnobs.FromCommandLine(FanInCommand), ExperimentRunner.RecordedStudy(_directory, out _));
+        Assert.Equal(new[] { StudyKnobs.FromCommandLine(FanInCommand) }, ExperimentRunner.RecordedStudies(_directory));
     }
 
     [Fact]
-    public void A_directory_whose_commands_disagree_has_no_single_study()
+    public void A_directory_whose_commands_disagree_records_each_setting()
     {
         File.WriteAllLines(Path.Combine(_directory, "commands.txt"), new[] { FanInCommand, FanInCommand.Replace(" --layer-lambda fan-in", string.Empty, StringComparison.Ordinal) });
-        Assert.Null(ExperimentRunner.RecordedStudy(_directory, out var recorded));
-        Assert.Equal(2, recorded.Count);
-        Assert.Null(ExperimentRunner.RecordedStudy(Path.Combine(_directory, "missing"), out var none));
-        Assert.Empty(none);
+        Assert.Equal(2, ExperimentRunner.RecordedStudies(_directory).Count);
+        Assert.Empty(ExperimentRunner.RecordedStudies(Path.Combine(_directory, "missing")));
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
