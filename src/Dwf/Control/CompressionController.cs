@@ -1,8 +1,10 @@
+using Dwf.Numerics;
 using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using Dwf.Core;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Dwf;
@@ -264,8 +266,10 @@ public sealed class CompressionController
             double threshold = Math.Min(_options.MaxProjectionThreshold, FactorizationDefaults.CollapseThreshold * Math.Exp(Math.Min(shrink, 700)));
             var magnitude = weight.Weight.detach().abs();
             total += weight.Count;
-            projectedNonZero += magnitude.ge(threshold).sum().item<long>();
-            exactNonZero += magnitude.ge(FactorizationDefaults.CollapseThreshold).sum().item<long>();
+            using var projected = threshold.ToScalar();
+            using var collapse = FactorizationDefaults.CollapseThreshold.ToScalar();
+            projectedNonZero += magnitude.ge(projected).sum().item<long>();
+            exactNonZero += magnitude.ge(collapse).sum().item<long>();
         }
 
         return (FiniteRatio(total, projectedNonZero), SparsityReport.Ratio(total, exactNonZero));

@@ -1,3 +1,5 @@
+using Dwf.Numerics;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Dwf.Core;
@@ -35,10 +37,12 @@ internal readonly record struct EffectiveRateBound(double Coefficient)
         var sum = others[0].square();
         for (int d = 1; d < others.Length; d++)
         {
-            sum = sum.add_(others[d].square());
+            sum = sum.add_(others[d].square(), Scalars.One);
         }
 
         // c / 0 = ∞ → 1; a NaN sum stays NaN, so a blow-up remains visible.
-        return sum.reciprocal_().mul_(Coefficient).clamp_max_(1.0);
+        using var coefficient = Coefficient.ToScalar();
+        using var one = 1.0.ToScalar();
+        return sum.reciprocal_().mul_(coefficient).clamp_max_(one);
     }
 }

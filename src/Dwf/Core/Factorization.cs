@@ -115,11 +115,12 @@ public sealed class Factorization
             Tensor sum = weight.Factor(0).square().sum();
             for (int d = 1; d < weight.Depth; d++)
             {
-                sum = sum.add(weight.Factor(d).square().sum());
+                sum = sum.add(weight.Factor(d).square().sum(), Scalars.One);
             }
 
-            var term = sum.mul(weight.Lambda / weight.Depth);
-            var next = total is null ? term : total.add(term);
+            using var coefficient = (weight.Lambda / weight.Depth).ToScalar();
+            var term = sum.mul(coefficient);
+            var next = total is null ? term : total.add(term, Scalars.One);
             total?.Dispose();
             total = next.MoveToOuterDisposeScope();
         }
@@ -155,11 +156,13 @@ public sealed class Factorization
 
         using (no_grad())
         {
+            using var thresholdScalar = threshold.ToScalar();
+            using var zero = 0.0.ToScalar();
             foreach (var weight in active)
             {
                 using var scope = NewDisposeScope();
                 var product = weight.Product();
-                product.masked_fill_(product.abs().lt(threshold), 0.0);
+                product.masked_fill_(product.abs().lt(thresholdScalar), zero);
                 weight.Weight.copy_(product);
             }
         }

@@ -1,3 +1,5 @@
+using Dwf.Numerics;
+using TorchSharp;
 using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
 
@@ -55,7 +57,9 @@ internal static class ProductRule
         // P·(G·q_d + g_d) + (P − 1)·wd·w_d, with g_d a gradient the factor already has (e.g. Penalty() in the loss):
         // the base optimizer then adds wd·w_d, which makes the whole step P·(G·q_d + g_d + wd·w_d), as the fused kernel.
         var scale = bound.Scale(others);
-        var decayCorrection = weightDecay != 0 ? scale.sub(1.0).mul_(weightDecay) : null;
+        using var one = 1.0.ToScalar();
+        using var decay = weightDecay.ToScalar();
+        var decayCorrection = weightDecay != 0 ? scale.sub(one).mul_(decay) : null;
         for (int d = 0; d < depth; d++)
         {
             var parameter = (Parameter)factors[d];
@@ -64,14 +68,14 @@ internal static class ProductRule
             {
                 if (existing is not null)
                 {
-                    gradient.add_(existing);
+                    gradient.add_(existing, Scalars.One);
                 }
             }
 
             gradient.mul_(scale);
             if (decayCorrection is not null)
             {
-                gradient.add_(factors[d].mul(decayCorrection));
+                gradient.add_(factors[d].mul(decayCorrection), Scalars.One);
             }
 
             parameter.grad = gradient;
@@ -87,7 +91,7 @@ internal static class ProductRule
         }
         else
         {
-            existing.add_(contribution);
+            existing.add_(contribution, Scalars.One);
         }
     }
 

@@ -162,7 +162,7 @@ public static class Compaction
                 var linear = nn.Linear(inputs, outputs, hasBias: true, device: w.device, dtype: w.dtype);
                 linear.weight!.copy_(selected.reshape(outputs, inputs));
                 linear.bias!.copy_(Bias(bias, outputs, w));
-                return (linear, w.numel(), selected.numel(), selected.ne(0).sum().item<long>());
+                return (linear, w.numel(), selected.numel(), selected.count_nonzero().item<long>());
             }
 
             case Conv2dStep s:
@@ -175,7 +175,7 @@ public static class Compaction
                     (c.padding![0], c.padding[1]), (c.dilation[0], c.dilation[1]), c.padding_mode, bias: true, device: w.device, dtype: w.dtype);
                 conv.weight.copy_(selected);
                 conv.bias!.copy_(Bias(bias, selected.shape[0], w));
-                return (conv, w.numel(), selected.numel(), selected.ne(0).sum().item<long>());
+                return (conv, w.numel(), selected.numel(), selected.count_nonzero().item<long>());
             }
 
             default:

@@ -81,7 +81,8 @@ internal sealed class WeightLayerView
 
         int outputs = (int)weight.shape[0];
         var grouped = weight.to(ScalarType.Float64).cpu().reshape(outputs, inputUnits, group);
-        var nonZero = grouped.ne(0).any(2).reshape(-1).data<bool>().ToArray();
+        using var zero = 0.0.ToScalar();
+        var nonZero = grouped.ne(zero).any(2).reshape(-1).data<bool>().ToArray();
         var sums = grouped.sum(2).reshape(-1).data<double>().ToArray();
         var biasValues = bias is null ? new double[outputs] : bias.to(ScalarType.Float64).cpu().data<double>().ToArray();
         return new WeightLayerView(stepIndex, step.Name, outputs, inputUnits, group, nonZero, sums, biasValues, mustBeZero);

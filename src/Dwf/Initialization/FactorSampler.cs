@@ -1,4 +1,5 @@
 using System;
+using Dwf.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,11 +21,20 @@ public static class FactorSampler
         using var scope = NewDisposeScope();
         double qHigh = StandardNormal.UpperTail(distribution.Alpha);
         double qLow = StandardNormal.UpperTail(distribution.Beta);
-        var q = rand(shape, dtype: float64).mul_(qHigh - qLow).add_(qLow);
+        // Explicit Scalars, alive to the end of the method (Dwf.Numerics.Scalars says why).
+        using var width = (qHigh - qLow).ToScalar();
+        using var low = qLow.ToScalar();
+        var q = rand(shape, dtype: float64).mul_(width).add_(low, Scalars.One);
         // Guard the open interval: ndtri(0) = -inf, ndtri(1) = +inf.
-        q.clamp_(Math.Max(qLow, double.Epsilon), Math.Min(qHigh, 1.0 - 1e-16));
-        var magnitude = special.ndtri(q).neg_().mul_(distribution.Tau).clamp_(distribution.Lower, distribution.Upper);
-        var sign = randint(0, 2, shape, dtype: float64).mul_(2).sub_(1);
+        using var qMin = Math.Max(qLow, double.Epsilon).ToScalar();
+        using var qMax = Math.Min(qHigh, 1.0 - 1e-16).ToScalar();
+        q.clamp_(qMin, qMax);
+        using var tau = distribution.Tau.ToScalar();
+        using var lower = distribution.Lower.ToScalar();
+        using var upper = distribution.Upper.ToScalar();
+        var magnitude = special.ndtri(q).neg_().mul_(tau).clamp_(lower, upper);
+        using var two = 2.ToScalar();
+        var sign = randint(0, 2, shape, dtype: float64).mul_(two).sub_(Scalars.One);
         var factor = magnitude.mul_(sign).to(dtype, device);
         return factor.MoveToOuterDisposeScope();
     }
@@ -46,7 +56,8 @@ public static class FactorSampler
         using var noGrad = no_grad();
         // Root in float64 so the product reproduces W to the precision of W's own dtype.
         var w64 = weight.detach().to(float64);
-        var root = w64.abs().pow(1.0 / depth);
+        using var inverseDepth = (1.0 / depth).ToScalar();
+        var root = w64.abs().pow(inverseDepth);
         var factors = new Tensor[depth];
         factors[0] = root.mul(w64.sign()).to(weight.dtype).MoveToOuterDisposeScope();
         for (int d = 1; d < depth; d++)

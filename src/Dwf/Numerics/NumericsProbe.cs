@@ -37,7 +37,8 @@ internal sealed class NumericsProbe
         using var scope = NewDisposeScope();
         using var gradients = enable_grad();
         var input = randn(_inputShape, generator: generator);
-        var weight = randn(_weightShape, generator: generator).mul_(0.1);
+        using var weightScale = 0.1.ToScalar();
+        var weight = randn(_weightShape, generator: generator).mul_(weightScale);
 
         var input32 = input.requires_grad_(true);
         var output32 = _operation(input32, weight);

@@ -1,8 +1,10 @@
+using Dwf.Numerics;
 using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Dwf;
@@ -39,8 +41,10 @@ public sealed record SparsityReport(IReadOnlyList<LayerSparsity> Layers, double 
         {
             using var scope = NewDisposeScope();
             var magnitude = weight.Weight.detach().abs().to(float64);
-            long nonZero = magnitude.ge(threshold).sum().item<long>();
-            double quasiNorm = magnitude.pow(2.0 / weight.Depth).sum().item<double>();
+            using var thresholdScalar = threshold.ToScalar();
+            using var exponent = (2.0 / weight.Depth).ToScalar();
+            long nonZero = magnitude.ge(thresholdScalar).sum().item<long>();
+            double quasiNorm = magnitude.pow(exponent).sum().item<double>();
             layers.Add(new LayerSparsity(path, weight.Shape, weight.Depth, weight.Lambda, weight.Count, nonZero, quasiNorm, weight.IsCollapsed));
         }
 

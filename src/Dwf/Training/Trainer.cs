@@ -149,7 +149,7 @@ public sealed class Trainer
                 return new NonFiniteStep($"the loss is {Format(lossValue)}{where}", brokenWeight?.Name);
             }
 
-            var objective = _hooks.Regularizer is null ? loss : loss.add(_hooks.Regularizer());
+            var objective = _hooks.Regularizer is null ? loss : loss.add(_hooks.Regularizer(), Scalars.One);
             objective.backward();
             if (check && NonFiniteGuard.FirstNonFinite(_model, gradients: true, values: false) is { } badGradient)
             {
