@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Dwf.Datasets;
@@ -16,7 +17,9 @@ internal static class ImageTensors
         using var noGrad = no_grad();
         using var bytes = FromBytes(pixels).reshape(count, channels, height, width);
         var images = bytes.to_type(ScalarType.Float32);
-        images.div_(255.0);
+        // An explicit Scalar, alive through the native call (Dwf.Numerics.Scalars says why).
+        using var white = 255.0.ToScalar();
+        images.div_(white);
         return images;
     }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using Dwf.Deployment;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Dwf.Benchmarks.Deployment;
@@ -35,10 +36,12 @@ internal static class MagnitudePruning
         var sorted = magnitudes.sort(descending: true).Values;
         double threshold = sorted[keep - 1].item<float>();
         long nonZero = 0;
+        using var thresholdScalar = threshold.ToScalar();
+        using var zero = 0.0.ToScalar();
         foreach (var weight in weights)
         {
-            weight.masked_fill_(weight.abs().lt(threshold), 0.0);
-            nonZero += weight.ne(0).sum().item<long>();
+            weight.masked_fill_(weight.abs().lt(thresholdScalar), zero);
+            nonZero += weight.count_nonzero().item<long>();
         }
 
         return (double)total / nonZero;

@@ -1,3 +1,4 @@
+using Dwf.Numerics;
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -59,7 +60,7 @@ internal sealed class TorchSparseModel : nn.Module<Tensor, Tensor>
             {
                 // (W · xᵀ)ᵀ + b: libtorch's sparse (COO) × dense product.
                 var y = sparse.Weight.mm(x.t()).t();
-                x = sparse.Bias is null ? y : y.add(sparse.Bias);
+                x = sparse.Bias is null ? y : y.add(sparse.Bias, Scalars.One);
                 continue;
             }
 

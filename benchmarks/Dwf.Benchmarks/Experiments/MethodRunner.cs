@@ -6,6 +6,7 @@ using Dwf.Benchmarks.Verbs;
 using Dwf.Numerics;
 using Dwf.Serialization;
 using Dwf.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Dwf.Benchmarks.Experiments;
@@ -112,10 +113,11 @@ public static class MethodRunner
             case Method.L1:
             {
                 var weights = Nets.PrunableWeights(model);
+                using var lambda = spec.Lambda.ToScalar();
                 var hooks = new TrainingHooks
                 {
                     // λ‖W‖₁ with the same λ convention (mean loss) as DWF, whose D = 2 case is exactly this objective.
-                    Regularizer = () => weights.Select(w => w.Weight.abs().sum()).Aggregate((a, b) => a.add(b)).mul(spec.Lambda),
+                    Regularizer = () => weights.Select(w => w.Weight.abs().sum()).Aggregate((a, b) => a.add(b, Scalars.One)).mul(lambda),
                 };
                 new Trainer(model, options, hooks).Fit(context.Train, context.Test, observer);
                 break;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using TorchSharp;
 using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
 
@@ -30,7 +31,8 @@ public sealed class PruningMask : IDisposable
         long total = flat.numel();
         long keep = Math.Max(1, (long)Math.Ceiling(total / targetRatio));
         var (_, kept) = flat.topk((int)keep);
-        var keepFlat = zeros(total, dtype: ScalarType.Bool).index_fill_(0, kept, true);
+        using var keepValue = true.ToScalar();
+        var keepFlat = zeros(total, dtype: ScalarType.Bool).index_fill_(0, kept, keepValue);
         var masks = new List<(Parameter, Tensor)>();
         long offset = 0;
         for (int i = 0; i < weights.Count; i++)
@@ -49,9 +51,10 @@ public sealed class PruningMask : IDisposable
     public static PruningMask FromPattern(IReadOnlyList<(string Name, Parameter Weight)> weights, IReadOnlyList<Tensor> keep)
     {
         var masks = new List<(Parameter, Tensor)>();
+        using var zero = 0.ToScalar();
         for (int i = 0; i < weights.Count; i++)
         {
-            masks.Add((weights[i].Weight, keep[i].ne(0).to(weights[i].Weight.dtype, weights[i].Weight.device).reshape(weights[i].Weight.shape).DetachFromDisposeScope()));
+            masks.Add((weights[i].Weight, keep[i].ne(zero).to(weights[i].Weight.dtype, weights[i].Weight.device).reshape(weights[i].Weight.shape).DetachFromDisposeScope()));
         }
 
         return new PruningMask(masks);

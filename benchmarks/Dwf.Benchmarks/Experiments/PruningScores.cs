@@ -1,3 +1,4 @@
+using Dwf.Numerics;
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -42,7 +43,7 @@ public static class PruningScores
         Tensor z = zeros(1, dtype: parameters[0].dtype, device: parameters[0].device);
         for (int i = 0; i < parameters.Count; i++)
         {
-            z = z.add(second[i].mul(fixedGradient[i]).sum());
+            z = z.add(second[i].mul(fixedGradient[i]).sum(), Scalars.One);
         }
 
         var hessianGradient = autograd.grad(new[] { z }, parameters);
@@ -94,7 +95,8 @@ public static class PruningScores
         }
 
         // Transfer the final pattern (the twin's surviving entries) to the real model's weights.
-        var pattern = twinWeights.Select(w => w.Weight.detach().ne(0)).ToList();
+        using var zero = 0.ToScalar();
+        var pattern = twinWeights.Select(w => w.Weight.detach().ne(zero)).ToList();
         var result = PruningMask.FromPattern(Nets.PrunableWeights(model), pattern);
         mask!.Dispose();
         twin.Dispose();

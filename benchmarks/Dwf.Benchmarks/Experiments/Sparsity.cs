@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Dwf.Benchmarks.Experiments;
@@ -16,10 +17,11 @@ public static class Sparsity
         using var scope = NewDisposeScope();
         long total = 0, nonZero = 0;
         var layers = new List<(string, double)>();
+        using var thresholdScalar = threshold.ToScalar();
         foreach (var (name, weight) in Nets.PrunableWeights(model))
         {
             long count = weight.numel();
-            long kept = weight.detach().abs().ge(threshold).sum().item<long>();
+            long kept = weight.detach().abs().ge(thresholdScalar).sum().item<long>();
             total += count;
             nonZero += kept;
             layers.Add((name, Ratio(count, kept)));

@@ -20,10 +20,12 @@ internal sealed class ExplicitProductLayer : Module<Tensor, Tensor>
     public ExplicitProductLayer(long[] shape, long outFeatures, int depth, bool convolution)
         : base(nameof(ExplicitProductLayer))
     {
+        using var half = 0.5.ToScalar();
+        using var spread = 0.6.ToScalar();
         for (int d = 0; d < depth; d++)
         {
             // Balanced magnitudes around the layer's default std; the values don't matter for timing.
-            factors.Add(Parameter(rand(shape).sub(0.5).mul(0.6)));
+            factors.Add(Parameter(rand(shape).sub(half).mul(spread)));
         }
 
         bias = Parameter(zeros(outFeatures));

@@ -1,3 +1,4 @@
+using Dwf.Numerics;
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -77,7 +78,7 @@ internal sealed class StabilityTrace : ITrainingObserver
                     }
                 }
 
-                sum = sum is null ? product : sum.add(product);
+                sum = sum is null ? product : sum.add(product, Scalars.One);
             }
 
             double rate = sum!.max().item<double>() * _factorRate(weight.Depth);

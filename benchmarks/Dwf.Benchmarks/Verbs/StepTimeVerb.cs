@@ -97,7 +97,7 @@ internal static class StepTimeVerb
             NativeNumerics.EnsureChecked(); // a process of its own: it must not measure convolutions on a broken backend
             StepVariants.CurrentBatchSize = result.GetValue(batch);
             StepVariants.CurrentDevice = Devices.Resolve(result.GetValue(device)!);
-            using (var warm = ones(4).add(1))
+            using (var warm = ones(4).add(Scalars.One, Scalars.One))
             {
             }
 
