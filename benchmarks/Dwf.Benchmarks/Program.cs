@@ -18,6 +18,7 @@ public static class Program
         root.Add(ConvertVerb.Create());
         root.Add(DeploymentVerb.Create());
         root.Add(NumericsVerb.Create());
+        root.Add(ScalarRaceVerb.Create());
         root.Add(StabilityVerb.Create());
         root.Add(TargetReportVerb.Create());
         return root.Parse(args).Invoke();
