@@ -1,3 +1,4 @@
+using Dwf.Generators.Tests.Infrastructure;
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -60,7 +61,7 @@ public sealed class CatalogTests
     [Fact]
     public void Every_descriptor_links_its_help_page_and_the_page_exists()
     {
-        string root = RepositoryRoot();
+        string root = RepositoryRoot.Path;
         foreach (var descriptor in Descriptors)
         {
             Assert.Equal(DiagnosticDescriptors.HelpLinkBase + descriptor.Id + ".md", descriptor.HelpLinkUri);
@@ -75,7 +76,7 @@ public sealed class CatalogTests
     [Fact]
     public void The_rules_overview_lists_every_id()
     {
-        string overview = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "analyzers.md"));
+        string overview = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "docs", "analyzers.md"));
         foreach (var descriptor in Descriptors)
         {
             Assert.Contains($"[{descriptor.Id}](diagnostics/{descriptor.Id}.md)", overview, StringComparison.Ordinal);
@@ -114,17 +115,4 @@ public sealed class CatalogTests
         (assembly ?? typeof(DiagnosticDescriptors).Assembly).GetTypes()
             .Where(t => typeof(T).IsAssignableFrom(t) && !t.IsAbstract)
             .Select(t => (T)Activator.CreateInstance(t)!);
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Dwf.Generators.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Dwf.Generators.sln not found above " + AppContext.BaseDirectory);
-    }
 }

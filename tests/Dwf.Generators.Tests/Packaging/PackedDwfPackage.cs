@@ -23,7 +23,7 @@ public sealed class PackedDwfPackage : IDisposable
 
     public PackedDwfPackage()
     {
-        Repository = RepositoryRoot();
+        Repository = RepositoryRoot.Path;
         Version = "0.1.0-consumer." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
         // tests/PackageConsumer/nuget.config names ./feed as its source: the consumer's copy goes to Root/consumer.
         Feed = Path.Combine(Root, "consumer", "feed");
@@ -77,18 +77,5 @@ public sealed class PackedDwfPackage : IDisposable
         {
             Directory.Delete(Root, recursive: true);
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = AppContext.BaseDirectory; directory is not null; directory = Path.GetDirectoryName(directory))
-        {
-            if (File.Exists(Path.Combine(directory, "Dwf.Generators.sln")))
-            {
-                return directory;
-            }
-        }
-
-        throw new InvalidOperationException("Dwf.Generators.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -85,7 +85,7 @@ public sealed class ScalarLifetimeTests
     // are ref structs with interfaces: binding them needs the preview language version (only the scan sees this).
     private static readonly CSharpParseOptions Parse = new(LanguageVersion.Preview);
 
-    private static readonly string Repository = FindRepository();
+    private static readonly string Repository = RepositoryRoot.Path;
 
     private static CSharpCompilation Compile(System.Collections.Generic.IEnumerable<SyntaxTree> trees) =>
         CSharpCompilation.Create(
@@ -110,17 +110,4 @@ public sealed class ScalarLifetimeTests
         relativePath.Split(Path.DirectorySeparatorChar).Any(part => part is "obj" or "bin");
 
     private static string Relative(string path) => Path.GetRelativePath(Repository, path).Replace('\\', '/');
-
-    private static string FindRepository()
-    {
-        for (var directory = AppContext.BaseDirectory; directory is not null; directory = Path.GetDirectoryName(directory))
-        {
-            if (File.Exists(Path.Combine(directory, "Dwf.Generators.sln")))
-            {
-                return directory;
-            }
-        }
-
-        throw new InvalidOperationException("Dwf.Generators.sln not found above " + AppContext.BaseDirectory);
-    }
 }
