@@ -259,6 +259,7 @@ public sealed class CompressionController
         long total = 0, projectedNonZero = 0, exactNonZero = 0;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        using var collapse = FactorizationDefaults.CollapseThreshold.ToScalar();
         foreach (var (weight, initialLambda) in _weights)
         {
             double peakRate = PeakRate(weight.Depth);
@@ -267,7 +268,6 @@ public sealed class CompressionController
             var magnitude = weight.Weight.detach().abs();
             total += weight.Count;
             using var projected = threshold.ToScalar();
-            using var collapse = FactorizationDefaults.CollapseThreshold.ToScalar();
             projectedNonZero += magnitude.ge(projected).sum().item<long>();
             exactNonZero += magnitude.ge(collapse).sum().item<long>();
         }

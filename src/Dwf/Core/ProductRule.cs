@@ -57,9 +57,14 @@ internal static class ProductRule
         // P·(G·q_d + g_d) + (P − 1)·wd·w_d, with g_d a gradient the factor already has (e.g. Penalty() in the loss):
         // the base optimizer then adds wd·w_d, which makes the whole step P·(G·q_d + g_d + wd·w_d), as the fused kernel.
         var scale = bound.Scale(others);
-        using var one = 1.0.ToScalar();
-        using var decay = weightDecay.ToScalar();
-        var decayCorrection = weightDecay != 0 ? scale.sub(one).mul_(decay) : null;
+        Tensor? decayCorrection = null;
+        if (weightDecay != 0)
+        {
+            using var one = 1.0.ToScalar();
+            using var decay = weightDecay.ToScalar();
+            decayCorrection = scale.sub(one).mul_(decay);
+        }
+
         for (int d = 0; d < depth; d++)
         {
             var parameter = (Parameter)factors[d];

@@ -37,11 +37,11 @@ public sealed record SparsityReport(IReadOnlyList<LayerSparsity> Layers, double 
     {
         var layers = new List<LayerSparsity>(weights.Count);
         using var noGrad = no_grad();
+        using var thresholdScalar = threshold.ToScalar();
         foreach (var (path, weight) in weights)
         {
             using var scope = NewDisposeScope();
             var magnitude = weight.Weight.detach().abs().to(float64);
-            using var thresholdScalar = threshold.ToScalar();
             using var exponent = (2.0 / weight.Depth).ToScalar();
             long nonZero = magnitude.ge(thresholdScalar).sum().item<long>();
             double quasiNorm = magnitude.pow(exponent).sum().item<double>();
