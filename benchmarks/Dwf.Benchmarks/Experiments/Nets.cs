@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Dwf.Samples.Models;
+using Dwf.Samples.Models.Zoo;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -11,13 +12,17 @@ namespace Dwf.Benchmarks.Experiments;
 public static class Nets
 {
     /// <summary>Names accepted by --net.</summary>
-    public static readonly string[] Names = { "lenet300", "lenet5" };
+    public static readonly string[] Names = { "lenet300", "lenet5", "resnet20", "vgg-bn", "mobilenet", "convbn" };
 
     /// <summary>A fresh, plain (unannotated) network; initialization uses TorchSharp's global RNG.</summary>
     public static nn.Module<Tensor, Tensor> Create(string name) => name switch
     {
         "lenet300" => new LeNet300(),
         "lenet5" => new LeNet5(),
+        "resnet20" => new ResNet20(),
+        "vgg-bn" => new VggBn(),
+        "mobilenet" => new MobileNetStyle(),
+        "convbn" => new ConvBnNet(),
         _ => throw new ArgumentException($"Unknown network '{name}'; use one of: {string.Join(", ", Names)}.", nameof(name)),
     };
 
