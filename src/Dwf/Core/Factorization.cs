@@ -56,6 +56,16 @@ public sealed class Factorization
     /// <summary>True after <see cref="Collapse"/>: the module is an ordinary TorchSharp module again.</summary>
     public bool IsCollapsed => _store is null;
 
+    /// <summary>
+    /// Hold every scale-invariant weight (one that feeds BatchNorm or another normalization layer and nothing else,
+    /// <see cref="FactorizedWeight.IsScaleInvariant"/>) at the norm it starts training with (default <c>true</c>).
+    /// Without it the penalty shrinks such layers as a whole at no cost in the loss: their scale drifts by orders of
+    /// magnitude, BatchNorm's running statistics go stale (eval accuracy at chance) and the collapse threshold
+    /// measures the layer's scale instead of which weights matter (docs/normalization.md). Optimizers read it at every
+    /// step; <c>false</c> trains such weights as the paper's formulation does.
+    /// </summary>
+    public bool HoldScaleInvariantNorms { get; set; } = true;
+
     /// <summary>The weights factorized by this module's own plan (paths relative to <see cref="Module"/>).</summary>
     public IReadOnlyList<FactorizedWeight> OwnWeights => _ownWeights;
 
@@ -400,6 +410,7 @@ public sealed class Factorization
         }
 
         weight.Reattach(holder);
+        weight.ScaleInvariance.Reset(); // new values: the norm to hold is the one training starts from
         ProductRule.Rematerialize(weight);
     }
 

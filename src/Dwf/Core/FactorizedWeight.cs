@@ -102,6 +102,16 @@ public sealed class FactorizedWeight
         return product;
     }
 
+    /// <summary>
+    /// Whether the loss cannot see this weight's scale (it feeds a normalization layer such as BatchNorm and nothing
+    /// else): <c>true</c> once its first gradients showed it, <c>false</c> once they showed otherwise, <c>null</c> before
+    /// the first steps of training. While <see cref="Factorization.HoldScaleInvariantNorms"/> is on, such a weight is
+    /// trained at the norm it started with (docs/normalization.md).
+    /// </summary>
+    public bool? IsScaleInvariant => ScaleInvariance.IsInvariant;
+
+    internal Core.ScaleInvariance ScaleInvariance { get; } = new();
+
     internal Core.FactorNode? Holder => _holder;
 
     internal void Detach() => _holder = null;

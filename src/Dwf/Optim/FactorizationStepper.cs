@@ -43,6 +43,7 @@ internal sealed class FactorizationStepper
             _checkedConsistency = true;
         }
 
+        ObserveScaleInvariance();
         for (int g = 0; g < _layout.FactorGroups.Count; g++)
         {
             var group = _layout.FactorGroups[g];
@@ -66,6 +67,48 @@ internal sealed class FactorizationStepper
         foreach (var weight in _layout.FactorGroups.SelectMany(g => g.Weights))
         {
             ProductRule.Rematerialize(weight);
+        }
+
+        HoldScaleInvariantNorms();
+    }
+
+    /// <summary>
+    /// Restores the norm of every weight found scale-invariant (<see cref="ScaleInvariance"/>); the last thing a step
+    /// does, after W = ⊙ w_d has been written.
+    /// </summary>
+    public void HoldScaleInvariantNorms()
+    {
+        if (!_layout.Owner.HoldScaleInvariantNorms)
+        {
+            return;
+        }
+
+        foreach (var weight in _layout.FactorGroups.SelectMany(g => g.Weights))
+        {
+            weight.ScaleInvariance.Retract(weight);
+        }
+    }
+
+    // Before the step, while ∂L/∂W is on the layer: evidence for the weights not yet decided (the first steps only).
+    private void ObserveScaleInvariance()
+    {
+        if (!_layout.Owner.HoldScaleInvariantNorms)
+        {
+            return;
+        }
+
+        foreach (var weight in _layout.FactorGroups.SelectMany(g => g.Weights))
+        {
+            if (weight.ScaleInvariance.IsInvariant is not null)
+            {
+                continue;
+            }
+
+            using var gradient = weight.Weight.grad;
+            if (gradient is not null)
+            {
+                weight.ScaleInvariance.Observe(weight.Weight, gradient);
+            }
         }
     }
 

@@ -128,6 +128,7 @@ public sealed class FactorizedSgd : SGD, IFactorizedOptimizer
             ProductRule.Rematerialize(weight);
         }
 
+        _stepper.HoldScaleInvariantNorms();
         return loss!;
     }
 

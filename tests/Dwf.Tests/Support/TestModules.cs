@@ -125,3 +125,34 @@ internal sealed class EmbeddingNet : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor tokens) => readout.call(embedding.call(tokens).mean(new long[] { 1 }));
 }
+
+/// <summary>
+/// conv (no bias) → BatchNorm → ReLU → pool → linear head; optionally a bias on the conv, or a second conv whose output
+/// is added to the first's before normalization-free pooling: the cases scale-invariance detection must tell apart.
+/// </summary>
+internal sealed class NormalizedConvNet : Module<Tensor, Tensor>
+{
+    private readonly Conv2d conv;
+    private readonly BatchNorm2d bn;
+    private readonly Conv2d side;
+    private readonly Linear head;
+
+    public NormalizedConvNet(bool convBias = false, int channels = 6)
+        : base(nameof(NormalizedConvNet))
+    {
+        conv = Conv2d(1, channels, 3, padding: 1, bias: convBias);
+        bn = BatchNorm2d(channels);
+        side = Conv2d(1, channels, 3, padding: 1, bias: false);
+        head = Linear(channels, 3);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        // conv feeds BatchNorm only (scale-invariant unless it has a bias); side feeds an unnormalized sum (not invariant).
+        var x = functional.relu(bn.call(conv.call(input)).add(side.call(input)));
+        x = functional.adaptive_avg_pool2d(x, 1).flatten(1);
+        return head.call(x).MoveToOuterDisposeScope();
+    }
+}

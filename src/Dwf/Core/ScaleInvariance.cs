@@ -1,0 +1,223 @@
+using System;
+using System.Linq;
+using Dwf.Numerics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Dwf.Core;
+
+/// <summary>
+/// Weights whose scale the loss cannot see (a convolution or linear layer followed by BatchNorm): found from their
+/// gradients, and held at the scale they started training with while the penalty sparsifies them.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Why.</b> If L(c·W) = L(W) for all c &gt; 0 (W feeds a BatchNorm, LayerNorm or GroupNorm and nothing else, with no
+/// bias of its own), DWF's penalty λ·‖W‖_{2/D}^{2/D} has no minimum: shrinking the whole layer lowers it at no cost in
+/// the loss. Measured on a BatchNorm conv net (docs/normalization.md): the layers' scales move by orders of magnitude
+/// within an epoch (some shrink 30×, the first grows 30×), BatchNorm's running statistics (an average over the last
+/// ~10 steps) trail them by factors of 50 to 10⁶, so the network in eval mode is at chance while it trains normally
+/// with batch statistics; and a compression controller that waits for individual weights to die meets a whole layer
+/// shrinking, raises λ a hundredfold, and overshoots its target once the layer crosses the collapse threshold.
+/// </para>
+/// <para>
+/// <b>What.</b> Such a weight is trained on the sphere ‖W‖₂ = r₀ (its norm when training started), which loses nothing
+/// since the loss is the same on every sphere. After each optimizer step the norm is restored by moving the factors
+/// along the gradient of ‖W‖² in factor space: w_d ← w_d ⊙ (1 + 2β·Π_{k≠d} w_k²), β chosen so that ‖W‖ = r₀ (first
+/// order, then an exact uniform correction of the rounding). In W this is W_j ← W_j·(1 + 2β·S_j) with
+/// S_j = Σ_d Π_{k≠d} w_k², the same S that scales the loss gradient's step: the penalty's uniform shrink
+/// W ← (1 − 2ηλ)·W is undone only in proportion to S_j. Large weights (large S) are restored in full, and a
+/// small weight keeps shrinking at up to 2ηλ per step, which is the rate of a dying weight without normalization,
+/// so target compression plans its λ the same way. It is gradient flow of L + λ‖W‖_{2/D}^{2/D} restricted to the
+/// sphere, in the metric of the factors.
+/// </para>
+/// <para>
+/// <b>How it is found.</b> The loss gradient of a scale-invariant weight is orthogonal to it: ⟨W, ∂L/∂W⟩ = 0 for every
+/// batch (Euler's theorem for a function homogeneous of degree 0). A weight counts as scale-invariant when
+/// |cos(W, ∂L/∂W)| &lt; <see cref="CosineTolerance"/> at each of its first <see cref="Observations"/> steps with a
+/// non-zero gradient, and as ordinary at the first step where it is not; float32 rounding gives |cos| ≈ 1e-6 to
+/// 1e-4 for the former, while ordinary layers show 1e-2 and more. No graph tracing is needed; a conv whose output also
+/// feeds a sum without normalization is left alone, and one with a bias before BatchNorm is held (BatchNorm subtracts
+/// the bias with the channel mean).
+/// </para>
+/// </remarks>
+internal sealed class ScaleInvariance
+{
+    /// <summary>|cos(W_c, ∂L/∂W_c)| below which one step counts as evidence of scale invariance (every output channel c).</summary>
+    public const double CosineTolerance = 1e-3;
+
+    /// <summary>Steps of evidence needed before a weight is held at its norms.</summary>
+    public const int Observations = 3;
+
+    private int _observed;
+    private Tensor? _referenceNormsSquared;
+
+    /// <summary>True: held at its per-channel norms; false: ordinary; null: not decided yet.</summary>
+    public bool? IsInvariant { get; private set; }
+
+    /// <summary>The largest |cos(W_c, ∂L/∂W_c)| seen while deciding (for diagnostics).</summary>
+    public double LargestCosine { get; private set; }
+
+    /// <summary>Forgets the verdict and the reference norms (after re-factorizing or loading other weights).</summary>
+    public void Reset()
+    {
+        _observed = 0;
+        IsInvariant = null;
+        LargestCosine = 0;
+        _referenceNormsSquared?.Dispose();
+        _referenceNormsSquared = null;
+    }
+
+    /// <summary>One step of evidence: the weight and its loss gradient, before the optimizer moves it.</summary>
+    public void Observe(Tensor weight, Tensor gradient)
+    {
+        if (IsInvariant is not null || weight.dim() < 2)
+        {
+            return; // decided; or a vector (a bias), which has no output channels
+        }
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var w = PerChannel(weight.detach()).to(float64);
+        var g = PerChannel(gradient.detach()).to(float64);
+        var weightNorms = w.square().sum(1).sqrt_();
+        var gradientNorms = g.square().sum(1).sqrt_();
+        using var zero = 0.0.ToScalar();
+        if (!weightNorms.gt(zero).all().item<bool>())
+        {
+            IsInvariant = false; // a channel that is zero from the start has no direction to hold
+            return;
+        }
+
+        var live = gradientNorms.gt(zero);
+        if (!live.any().item<bool>())
+        {
+            return; // an unused layer: no evidence either way
+        }
+
+        if (_observed == 0)
+        {
+            _referenceNormsSquared = w.square().sum(1, keepdim: true).DetachFromDisposeScope();
+        }
+
+        // Channels without gradient (all their outputs dead this batch) say nothing; the others must all be orthogonal.
+        using var tiny = 1e-300.ToScalar();
+        var cosines = w.mul(g).sum(1).abs_().div_(weightNorms.mul(gradientNorms).clamp_min_(tiny)).masked_fill_(live.logical_not(), zero);
+        double cosine = cosines.max().item<double>();
+        LargestCosine = Math.Max(LargestCosine, cosine);
+        if (!(cosine < CosineTolerance))
+        {
+            IsInvariant = false;
+            Reset(keepVerdict: true);
+            return;
+        }
+
+        if (++_observed >= Observations)
+        {
+            IsInvariant = true;
+        }
+    }
+
+    /// <summary>
+    /// Restores every output channel's ‖W_c‖² to its reference by the factor-space retraction described on the class,
+    /// and writes W = ⊙ w_d. Factors and W are changed in place (momentum buffers and fused-kernel bindings stay valid).
+    /// </summary>
+    public void Retract(FactorizedWeight weight)
+    {
+        if (IsInvariant != true || weight.IsCollapsed || _referenceNormsSquared is null)
+        {
+            return;
+        }
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        int depth = weight.Depth;
+        var factors = new Tensor[depth];
+        var flat = new Tensor[depth];
+        for (int d = 0; d < depth; d++)
+        {
+            factors[d] = weight.Factor(d);
+            flat[d] = PerChannel(factors[d].detach());
+        }
+
+        var reference = _referenceNormsSquared.to(factors[0].dtype);
+        var layerWeight = PerChannel(weight.Weight.detach());
+        var normsSquared = layerWeight.square().sum(1, keepdim: true);
+        if (!normsSquared.isfinite().all().item<bool>())
+        {
+            return; // a NaN/∞ is the divergence guard's to report
+        }
+
+        // Q_d = Π_{k≠d} w_k² and S = Σ_d Q_d; d‖W_c‖²/dβ_c = 4·Σ_j W²·S at β_c = 0.
+        var squares = flat.Select(f => f.square()).ToArray();
+        var others = new Tensor[depth];
+        for (int d = 0; d < depth; d++)
+        {
+            Tensor? otherProduct = null;
+            for (int k = 0; k < depth; k++)
+            {
+                if (k != d)
+                {
+                    otherProduct = otherProduct is null ? squares[k].clone() : otherProduct.mul_(squares[k]);
+                }
+            }
+
+            others[d] = otherProduct!;
+        }
+
+        var sensitivity = others[0].clone();
+        for (int d = 1; d < depth; d++)
+        {
+            sensitivity.add_(others[d], Scalars.One);
+        }
+
+        using var zero = 0.0.ToScalar();
+        using var one = 1.0.ToScalar();
+        using var four = 4.0.ToScalar();
+        using var tiny = 1e-30.ToScalar();
+        using var half = 0.5.ToScalar();
+        using var rootOfDepth = (0.5 / depth).ToScalar();
+        var slope = layerWeight.square().mul_(sensitivity).sum(1, keepdim: true).mul_(four);
+
+        // 2β_c = 2·(r_c² − ‖W_c‖²) / slope_c = (r_c² − ‖W_c‖²) / (slope_c / 2); 0 where the slope is 0 (nothing to restore).
+        var twoBeta = reference.sub(normsSquared).div_(slope.mul(half).clamp_min_(tiny)).masked_fill_(slope.le(zero), zero);
+        using var low = 0.5.ToScalar();
+        using var high = 2.0.ToScalar();
+        for (int d = 0; d < depth; d++)
+        {
+            // Bounded so that one step can neither flip a sign nor more than double an entry.
+            flat[d].mul_(others[d].mul_(twoBeta).add_(one).clamp_(low, high));
+        }
+
+        // The exact remainder, spread evenly over the factors: c^(1/D) each, so W_c scales by c.
+        var product = flat[0].clone();
+        for (int d = 1; d < depth; d++)
+        {
+            product.mul_(flat[d]);
+        }
+
+        var retracted = product.square().sum(1, keepdim: true);
+        var perFactor = reference.div(retracted.clamp_min(tiny)).pow_(rootOfDepth).masked_fill_(retracted.le(zero), one);
+        for (int d = 0; d < depth; d++)
+        {
+            flat[d].mul_(perFactor);
+        }
+
+        ProductRule.Rematerialize(weight);
+    }
+
+    // [out, rest]: a view, so that writing into it writes the parameter (factors are contiguous).
+    private static Tensor PerChannel(Tensor tensor) => tensor.view(tensor.shape[0], -1);
+
+    private void Reset(bool keepVerdict)
+    {
+        bool? verdict = IsInvariant;
+        double largest = LargestCosine;
+        Reset();
+        if (keepVerdict)
+        {
+            IsInvariant = verdict;
+            LargestCosine = largest;
+        }
+    }
+}
