@@ -20,6 +20,7 @@ public static class Program
         root.Add(NumericsVerb.Create());
         root.Add(ScalarRaceVerb.Create());
         root.Add(StabilityVerb.Create());
+        root.Add(NormTraceVerb.Create());
         root.Add(TargetReportVerb.Create());
         return root.Parse(args).Invoke();
     }

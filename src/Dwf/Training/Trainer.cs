@@ -233,6 +233,7 @@ public sealed class Trainer
                 RecoverOrThrow(epoch, batch, $"the {badAtEnd.Kind} '{badAtEnd.Name}' is not finite at the end of the epoch", badAtEnd.Name);
             }
 
+            RecalibrateNormalization(train, epoch, device);
             var (testLoss, accuracy) = Evaluation.Evaluate(_model, test, o.EvaluationBatchSize, o.Flatten, device);
             var sparsity = factorization?.Sparsity();
             var sparsity1e3 = factorization?.Sparsity(1e-3);
@@ -268,6 +269,20 @@ public sealed class Trainer
     /// Moves the model to <see cref="TrainingOptions.Device"/> (if set and elsewhere) and returns the device it trains on.
     /// Before the optimizer exists: <c>.to()</c> replaces TorchSharp's parameters, and an optimizer holds them.
     /// </summary>
+    // BatchNorm's running statistics for the weights of the end of the epoch, from batches of a loader of their own (the
+    // training order and its random state are untouched, so a resumed run stays identical).
+    private void RecalibrateNormalization(ImageClassificationDataset train, int epoch, Device device)
+    {
+        var o = _options;
+        if (o.NormalizationRecalibrationBatches == 0 || NormalizationStatistics.TrackingLayers(_model).Count == 0)
+        {
+            return;
+        }
+
+        using var loader = train.Batches(o.BatchSize, shuffle: true, seed: unchecked(o.Seed * 7919 + 17), dropLast: false, flatten: o.Flatten, device: device);
+        NormalizationStatistics.Recalibrate(_model, loader.Epoch(epoch).Take(o.NormalizationRecalibrationBatches).Select(b => b.images));
+    }
+
     private Device PlaceModel()
     {
         var current = Devices.Of(_model);

@@ -84,6 +84,13 @@ public sealed record TrainingOptions
     /// <summary>Check gradients and weights for NaN/∞ every this many steps (the loss is checked every step).</summary>
     public int NonFiniteCheckInterval { get; init; } = 25;
 
+    /// <summary>
+    /// Before each evaluation, re-estimate BatchNorm's running statistics from this many training batches
+    /// (<see cref="NormalizationStatistics.Recalibrate"/>; default 20, 0 for never). Only models with such layers are
+    /// affected; training itself is not (train mode uses each batch's own statistics), only what eval mode computes.
+    /// </summary>
+    public int NormalizationRecalibrationBatches { get; init; } = 20;
+
     /// <summary>Batch size used for evaluation (no gradients).</summary>
     public int EvaluationBatchSize { get; init; } = 1000;
 
@@ -100,6 +107,7 @@ public sealed record TrainingOptions
         Require(DivergenceRecoveries >= 0, nameof(DivergenceRecoveries), DivergenceRecoveries, "must be ≥ 0 (0: stop at the first NaN/∞)");
         Require(!Nesterov || Momentum > 0, nameof(Nesterov), Nesterov, "needs Momentum > 0");
         Require(NonFiniteCheckInterval >= 1, nameof(NonFiniteCheckInterval), NonFiniteCheckInterval, "must be at least 1");
+        Require(NormalizationRecalibrationBatches >= 0, nameof(NormalizationRecalibrationBatches), NormalizationRecalibrationBatches, "must be ≥ 0 (0: never)");
         Require(EvaluationBatchSize >= 1, nameof(EvaluationBatchSize), EvaluationBatchSize, "must be at least 1");
         Require(!Resume || CheckpointPath is not null, nameof(Resume), Resume, "needs a CheckpointPath");
     }
