@@ -238,28 +238,8 @@ public sealed class CompressionController
         double error = logTarget < logProjected ? logTarget - logProjected : Math.Max(0.0, logTarget - heading);
         error = Math.Clamp(error, -1.0, 1.0);
 
-        _logScale = Math.Clamp(_logScale + (_options.Gain * error * tenths), _logScaleBounds.Low, Math.Min(_logScaleBounds.High, BudgetLogScaleCap(progress)));
+        _logScale = Math.Clamp(_logScale + (_options.Gain * error * tenths), _logScaleBounds.Low, _logScaleBounds.High);
         ApplyLambda();
-    }
-
-    /// <summary>
-    /// ln of the largest λ scale the rest of the run can use: the one at which the penalty alone would shrink a weight of
-    /// magnitude 1 (the initialization's upper bound) to the collapse threshold by the last step, ln(1/1.19e-7) ≈ 15.9.
-    /// A larger λ kills nothing more by the end, only faster; without this bound a short run's controller, waiting for
-    /// weights that need a good part of the run to die, winds λ up a hundredfold in its first epoch (measured on a
-    /// BatchNorm net over 316 steps: λ 0.05, a shrink of 50 % per step, accuracy lost for the rest of the run;
-    /// docs/normalization.md). Loose in long runs: LeNet-300-100 over 40 epochs is capped at about 30× the default λ.
-    /// </summary>
-    private double BudgetLogScaleCap(double progress)
-    {
-        double remaining = _options.Schedule.RemainingIntegral(progress) * TotalSteps;
-        double fastest = 0;
-        foreach (var (weight, initialLambda) in _weights)
-        {
-            fastest = Math.Max(fastest, ShrinkPerStep(initialLambda, PeakRate(weight.Depth)) * remaining);
-        }
-
-        return fastest > 0 ? Math.Log(-Math.Log(FactorizationDefaults.CollapseThreshold) / fastest) : double.PositiveInfinity;
     }
 
     // ln-shrinkage of a dying W per step: each of its D factors loses lr·2λ/D per step, amplified 1/(1 − β) by momentum
