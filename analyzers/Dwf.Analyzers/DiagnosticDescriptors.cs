@@ -94,7 +94,7 @@ public static class DiagnosticDescriptors
         category: Declaration,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        description: "The Dwf generator emits Factorization, Penalty, Sparsity, Collapse, CreateSgd, CreateAdamW, SetLambda, FactorizeFromCurrentWeights, FactorizationPlan and an override of RegisterComponents in every [Factorize] class, and the runtime registers a submodule named dwf_factors.",
+        description: "The Dwf generator emits Factorization, Penalty, Sparsity, Collapse, CreateSgd, CreateAdamW, CreateCompressionController, SetLambda, FactorizeFromCurrentWeights, FactorizationPlan and an override of RegisterComponents in every [Factorize] class, and the runtime registers a submodule named dwf_factors.",
         helpLinkUri: HelpLinkBase + DiagnosticIds.ReservedMemberConflict + ".md");
 
     public static readonly DiagnosticDescriptor RegisterComponentsNotCalled = new(

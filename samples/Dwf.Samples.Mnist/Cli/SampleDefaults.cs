@@ -16,7 +16,7 @@ internal sealed record ModelDefaults(double Lambda, double LearningRate, int Epo
 /// </summary>
 /// <remarks>
 /// Chosen from runs of this sample on the project's 2-core machine (full MNIST, D = 3, SGD momentum 0.9, cosine
-/// schedule to 0, batch 128, seed 1, exact collapse threshold 1.19e-7); the README's "The defaults and the
+/// schedule to 0, batch 128, seed 1, exact collapse threshold 1.19e-7); the sample's README.md, "The defaults and the
 /// measurements behind them" lists every run. At fixed λ the learning rate and the number of steps decide how
 /// many of the weights the penalty is killing actually reach float epsilon within the budget (the factor decay
 /// per step is lr·2λ/D), so λ, lr and epochs are chosen together. The learning rate is the base rate: the

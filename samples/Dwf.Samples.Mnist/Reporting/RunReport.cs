@@ -30,7 +30,7 @@ internal static class RunReport
             $"{(options.TargetCompression is double target ? FormattableString.Invariant($"target CR {target:R} at the end (λ steered, from {options.Lambda:R} × min(2, ½·(CR/100)^(2/3)))") : FormattableString.Invariant($"λ = {options.Lambda:R}"))}, SGD lr {options.LearningRate:R}, factors × {DepthLearningRate.Multiplier(options.Depth):R} = {options.LearningRate * DepthLearningRate.Multiplier(options.Depth):R} (momentum {SampleDefaults.Momentum:R}, cosine to 0), {NumberFormat.Plural(options.Epochs, "epoch")} × {NumberFormat.Plural(Batches(train.Count, options.BatchSize), "batch", "batches")} of {options.BatchSize}, seed {options.Seed}"));
         if (options.Device.type != TorchSharp.DeviceType.CPU)
         {
-            // Only off the CPU: the CPU is the default here, and its runs keep the output the README shows.
+            // Only off the CPU: the CPU is the default here, and its runs keep the output the sample's README.md shows.
             Field(console, "device", $"{options.Device} (TorchSharp backend {DeviceOption.Backend}); the SGD step runs as tensor operations, not the fused CPU kernel");
         }
 

@@ -16,8 +16,10 @@ namespace Dwf.Numerics;
 /// <para>
 /// Runs once per process, before the first factorized model (<see cref="Factorization.Attach"/>), trainer,
 /// sparse-model reference check or experiment touches a convolution; call <see cref="EnsureChecked"/> yourself at
-/// the start of a program that computes with plain TorchSharp modules before it touches Dwf. It takes a few
-/// milliseconds and does not draw from TorchSharp's process-wide random generator.
+/// the start of a program that computes with plain TorchSharp modules before it touches Dwf. It takes about 0.1 s
+/// (measured 80–140 ms on the affected machine, most of it libtorch's own lazy initialization that the first
+/// convolution would pay anyway; a warm pass about 10 ms: docs/reliability.md) and does not draw from TorchSharp's
+/// process-wide random generator.
 /// </para>
 /// <para>
 /// When an operation is wrong, oneDNN is switched off for the process (as PyTorch's

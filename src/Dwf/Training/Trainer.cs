@@ -24,7 +24,11 @@ public sealed record TrainingResult(IReadOnlyList<EpochMetrics> History)
 /// A plain, reproducible image-classification training loop for factorized and dense TorchSharp models:
 /// SGD with momentum, per-step cosine schedule, cross-entropy (mean over the batch, the convention λ
 /// refers to), evaluation after every epoch, atomic checkpoints (every epoch and on cancellation) that
-/// resume exactly, and a guard that stops on NaN/∞ naming the step and the layer.
+/// resume exactly, and a guard against NaN/∞: a factorized model's run is rolled back to a good step with the
+/// effective-rate bound halved (<see cref="DivergenceRecovery"/>, at most <see cref="TrainingOptions.DivergenceRecoveries"/>
+/// times); any other run, or one with no rollback left, stops with an error that names the step and the layer.
+/// With a target compression ratio (<see cref="TrainingOptions.TargetCompression"/>, or the class's
+/// <c>[Factorize(TargetCompression = …)]</c>) a <see cref="CompressionController"/> steers λ.
 /// </summary>
 /// <remarks>
 /// For a factorized model (one with a <see cref="Factorization"/>) the optimizer is its

@@ -36,13 +36,13 @@ public sealed class PackageConsumerTests : IClassFixture<PackedDwfPackage>
         CopyConsumer(Path.Combine(repository, "tests", "PackageConsumer"), consumer);
         AssertPackageLayout(package);
 
-        string userPackages = UserGlobalPackagesFolder(repository);
+        string userPackages = PackedDwfPackage.UserGlobalPackagesFolder(repository);
         var build = _packed.Dotnet(consumer, "build", "-c", "Release",
             $"-p:DwfPackageVersion={version}",
             $"-p:DwfNativeFixTargets={Path.Combine(repository, "build", "TorchSharpNativeFix.targets")}",
             $"-p:RestoreAdditionalProjectFallbackFolders={userPackages}");
         Assert.True(build.ExitCode == 0, build.ToString());
-        Assert.True(Directory.Exists(Path.Combine(_packed.Root, "packages", "dwf", version)), "The consumer did not restore Dwf from the packed package.");
+        Assert.True(Directory.Exists(Path.Combine(_packed.Packages, "dwf", version)), "The consumer did not restore Dwf from the packed package.");
         AssertNoWarnings(build);
 
         var run = ProcessRunner.Run("dotnet", new[] { Path.Combine(consumer, "bin", "Release", "net10.0", "PackageConsumer.dll") }, consumer, null, PackedDwfPackage.StepTimeout);
@@ -118,15 +118,6 @@ public sealed class PackageConsumerTests : IClassFixture<PackedDwfPackage>
         }
 
         Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generators", StringComparison.Ordinal));
-    }
-
-    // The folder `dotnet restore` uses by default, with the caller's environment (not the test's private one).
-    private static string UserGlobalPackagesFolder(string workingDirectory)
-    {
-        var result = ProcessRunner.Run("dotnet", new[] { "nuget", "locals", "global-packages", "--list" }, workingDirectory, null, PackedDwfPackage.StepTimeout);
-        Assert.True(result.ExitCode == 0, result.ToString());
-        string line = result.Output.Split('\n').Single(l => l.StartsWith("global-packages:", StringComparison.Ordinal));
-        return line["global-packages:".Length..].Trim();
     }
 
     private static void CopyConsumer(string source, string destination)

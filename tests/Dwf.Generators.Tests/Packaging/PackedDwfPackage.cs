@@ -9,7 +9,8 @@ using Xunit;
 namespace Dwf.Generators.Tests.Packaging;
 
 /// <summary>
-/// The <c>Dwf</c> package, packed once for the tests of <see cref="PackageConsumerTests"/> into a temporary folder
+/// The <c>Dwf</c> package, packed once for the tests of a class (<see cref="PackageConsumerTests"/>,
+/// <see cref="ReadmeExampleTests"/>) into a temporary folder
 /// that is deleted afterwards (build outputs under a temporary --artifacts-path, the feed, and a private NuGet
 /// packages folder). The package gets a unique prerelease version, so no stale <c>Dwf</c> can be picked up from,
 /// or left in, any NuGet cache.
@@ -53,23 +54,41 @@ public sealed class PackedDwfPackage : IDisposable
         }
     }
 
+    /// <summary>The private NuGet packages folder every restore of these tests extracts into (never the user's).</summary>
+    public string Packages => Path.Combine(Root, "packages");
+
+    /// <summary>
+    /// The environment of every dotnet process of these tests: the private packages folder, and no MSBuild or compiler
+    /// server that could outlive the step and hold its output pipes open (UseSharedCompilation reaches MSBuild as a
+    /// property, for commands that are run as written, without extra arguments).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> DotnetEnvironment => new Dictionary<string, string>
+    {
+        ["NUGET_PACKAGES"] = Packages,
+        ["MSBUILDDISABLENODEREUSE"] = "1",
+        ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0",
+        ["UseSharedCompilation"] = "false",
+        ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+        ["DOTNET_NOLOGO"] = "1",
+    };
+
     /// <summary>Runs dotnet with a private NuGet packages folder and no build servers that could outlive the step.</summary>
     internal ProcessRunner.Result Dotnet(string workingDirectory, params string[] arguments) =>
         ProcessRunner.Run(
             "dotnet",
             arguments.Append("--disable-build-servers").Append("-nodeReuse:false").Append("-p:UseSharedCompilation=false"),
             workingDirectory,
-            new Dictionary<string, string>
-            {
-                // The consumer's restore extracts packages here, never into the user's folder.
-                ["NUGET_PACKAGES"] = Path.Combine(Root, "packages"),
-                // No MSBuild or compiler server may outlive the build and hold the output pipes open.
-                ["MSBUILDDISABLENODEREUSE"] = "1",
-                ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0",
-                ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-                ["DOTNET_NOLOGO"] = "1",
-            },
+            DotnetEnvironment,
             StepTimeout);
+
+    /// <summary>The folder `dotnet restore` uses by default, with the caller's environment (not the tests' private one).</summary>
+    internal static string UserGlobalPackagesFolder(string workingDirectory)
+    {
+        var result = ProcessRunner.Run("dotnet", new[] { "nuget", "locals", "global-packages", "--list" }, workingDirectory, null, StepTimeout);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string line = result.Output.Split('\n').Single(l => l.StartsWith("global-packages:", StringComparison.Ordinal));
+        return line["global-packages:".Length..].Trim();
+    }
 
     public void Dispose()
     {
