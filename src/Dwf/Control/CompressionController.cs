@@ -23,7 +23,7 @@ namespace Dwf;
 /// momentum, so W by 2λ·lr/(1 − β); summed over the rest of the learning-rate schedule, times
 /// <see cref="CompressionControllerOptions.ShrinkageEfficiency"/>). At the end R = 0, so the projection is the exact
 /// ratio that <c>Collapse()</c> gives. λ follows the log-ratio error to an intermediate target that rises from 1 to
-/// the target over the first half of the run (a weight does not come back once dead, so the target is approached from
+/// the target over the first 30 % of the run (<see cref="CompressionControllerOptions.RampFraction"/>; a weight does not come back once dead, so the target is approached from
 /// below), multiplicatively and with a bounded rate.
 /// </para>
 /// <para>

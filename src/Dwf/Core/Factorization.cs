@@ -14,7 +14,8 @@ namespace Dwf;
 
 /// <summary>
 /// The deep weight factorization of one module: its factorized weights, the factor store registered on
-/// it, and the operations the generated code forwards to (penalty, sparsity, collapse, optimizers).
+/// it, and the operations the generated code forwards to (penalty, sparsity, collapse, optimizers, compression
+/// controller, SetLambda, FactorizeFromCurrentWeights).
 /// </summary>
 /// <remarks>
 /// <para>

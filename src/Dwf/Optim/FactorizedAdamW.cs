@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace Dwf;
 
 /// <summary>
-/// TorchSharp's <see cref="AdamW"/> for a factorized module: factor groups by depth with decoupled weight
+/// TorchSharp's <see cref="AdamW"/> for a factorized module: factor groups by depth and λ with decoupled weight
 /// decay 2λ/D, one group for the other parameters.
 /// </summary>
 public sealed class FactorizedAdamW : AdamW, IFactorizedOptimizer

@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace Dwf;
 
 /// <summary>
-/// TorchSharp's <see cref="SGD"/> for a factorized module: factor groups by depth (weight decay 2λ/D,
+/// TorchSharp's <see cref="SGD"/> for a factorized module: factor groups by depth and λ (weight decay 2λ/D,
 /// depth-aware learning rate) and one group for the other parameters. <c>zero_grad()</c>, <c>step()</c>,
 /// parameter groups, state dicts and learning-rate schedulers work as for plain SGD.
 /// </summary>
