@@ -156,3 +156,28 @@ internal sealed class NormalizedConvNet : Module<Tensor, Tensor>
         return head.call(x).MoveToOuterDisposeScope();
     }
 }
+
+/// <summary>Two 3×3 convolutions (no bias, 8 channels) each followed by BatchNorm and ReLU, then a linear head on the flattened maps.</summary>
+internal sealed class SmallBatchNormNet : Module<Tensor, Tensor>
+{
+    private readonly Conv2d conv1 = Conv2d(1, 8, 3, padding: 1, bias: false);
+    private readonly BatchNorm2d bn1 = BatchNorm2d(8);
+    private readonly Conv2d conv2 = Conv2d(8, 8, 3, padding: 1, bias: false);
+    private readonly BatchNorm2d bn2 = BatchNorm2d(8);
+    private readonly Linear head;
+
+    public SmallBatchNormNet(int pixels, int classes)
+        : base(nameof(SmallBatchNormNet))
+    {
+        head = Linear(8 * pixels, classes);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var x = functional.relu(bn1.call(conv1.call(input)));
+        x = functional.relu(bn2.call(conv2.call(x)));
+        return head.call(x.flatten(1)).MoveToOuterDisposeScope();
+    }
+}
