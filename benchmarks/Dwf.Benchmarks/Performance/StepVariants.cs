@@ -8,7 +8,11 @@ using static TorchSharp.torch;
 namespace Dwf.Benchmarks.Performance;
 
 /// <summary>A way of training one net for one step, ready to run repeatedly on a fixed batch.</summary>
-internal sealed record StepVariant(string Name, string Description, Func<string, Action> Build);
+internal sealed record StepVariant(string Name, string Description, Func<string, Action> Build)
+{
+    /// <summary>Whether the variant exists for <paramref name="net"/> (the generated and explicit-product twins are written for the LeNets only).</summary>
+    public Func<string, bool> Supports { get; init; } = _ => true;
+}
 
 /// <summary>The variants the step-time benchmark compares.</summary>
 internal static class StepVariants
@@ -19,17 +23,17 @@ internal static class StepVariants
     {
         new StepVariant("dense", "plain TorchSharp model, torch.optim.SGD", net => Dense(net)),
         new StepVariant("dwf-D2", "Factorization at D = 2, CreateSgd (fused CPU kernel)", net => Factorized(net, 2, fused: true)),
-        new StepVariant("dwf-D3", "the generated [Factorize(Depth = 3)] model, CreateSgd (fused CPU kernel)", net => Generated(net)),
+        new StepVariant("dwf-D3", "the generated [Factorize(Depth = 3)] model (zoo nets: Factorization.Attach, the same code), CreateSgd (fused CPU kernel)", net => Generated(net)),
         new StepVariant("dwf-D4", "Factorization at D = 4, CreateSgd (fused CPU kernel)", net => Factorized(net, 4, fused: true)),
         new StepVariant("dwf-D3-general", "D = 3 with the fused kernel off (tensor-op path, as on a GPU)", net => Factorized(net, 3, fused: false)),
-        new StepVariant("reference-D3", "hand-written explicit product in forward, plain autograd and SGD", net => Reference(net, 3)),
+        new StepVariant("reference-D3", "hand-written explicit product in forward, plain autograd and SGD", net => Reference(net, 3)) { Supports = IsLeNet },
     };
 
     /// <summary>A fixed random batch for the net (the contents do not affect the timing), on <see cref="CurrentDevice"/>.</summary>
     public static (Tensor Images, Tensor Labels) Batch(string net, int batchSize)
     {
         manual_seed(0);
-        var images = net == "lenet300" ? randn(batchSize, 784) : randn(batchSize, 1, 28, 28);
+        var images = Experiments.Nets.Flatten(net) ? randn(batchSize, 784) : randn(batchSize, 1, 28, 28);
         var labels = randint(0, 10, new long[] { batchSize }, dtype: int64);
         return (images.to(CurrentDevice).DetachFromDisposeScope(), labels.to(CurrentDevice).DetachFromDisposeScope());
     }
@@ -51,15 +55,17 @@ internal static class StepVariants
         optimizer.step();
     };
 
+    private static bool IsLeNet(string net) => net is "lenet300" or "lenet5";
+
     private static Action Dense(string net)
     {
-        var model = Place(net == "lenet300" ? (nn.Module<Tensor, Tensor>)new LeNet300() : new LeNet5());
+        var model = Place(Experiments.Nets.Create(net));
         return Bind(net, model, optim.SGD(model.parameters(), Lr, Momentum, weight_decay: Lambda));
     }
 
     private static Action Factorized(string net, int depth, bool fused)
     {
-        var model = Place(net == "lenet300" ? (nn.Module<Tensor, Tensor>)new LeNet300() : new LeNet5());
+        var model = Place(Experiments.Nets.Create(net));
         var factorization = Factorization.Attach(model, new FactorizationPlan(new FactorizationOptions { Depth = depth, Lambda = Lambda }));
         var optimizer = factorization.CreateSgd(Lr, Momentum);
         optimizer.UseFusedKernel = fused;
@@ -68,6 +74,11 @@ internal static class StepVariants
 
     private static Action Generated(string net)
     {
+        if (!IsLeNet(net))
+        {
+            return Factorized(net, 3, fused: true);
+        }
+
         var model = Place(net == "lenet300" ? (nn.Module<Tensor, Tensor>)new FactorizedLeNet300() : new FactorizedLeNet5());
         var factorization = Factorization.Find(model) ?? throw new InvalidOperationException("The generated model has no factorization: is the source generator running?");
         factorization.SetLambda(Lambda);

@@ -34,11 +34,12 @@ internal static class NormTraceVerb
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 4 };
         var lr = new Option<double>("--lr") { DefaultValueFactory = _ => 0.1 };
         var trainSize = new Option<int>("--train-size") { Description = "Train on the first N images (0: all).", DefaultValueFactory = _ => 10000 };
+        var ramp = new Option<double?>("--ramp") { Description = "The controller's ramp fraction (default: the library's, 0.3)." };
         var hold = new Option<bool>("--hold-norms") { Description = "Hold scale-invariant weights at their norm (the library's default; false: the paper's formulation, the behaviour before it).", DefaultValueFactory = _ => true };
         var outFile = new Option<string?>("--out") { Description = "Append the trace to this Markdown file." };
         var command = new Command("norm-trace", "Trace a DWF run on a network with BatchNorm: eval vs batch-statistics accuracy, running vs batch variance, layer scales, λ.")
         {
-            net, dataset, dataDirectory, threads, depth, lambda, target, seed, epochs, lr, trainSize, hold, outFile,
+            net, dataset, dataDirectory, threads, depth, lambda, target, seed, epochs, lr, trainSize, ramp, hold, outFile,
         };
         command.SetAction(result => CommonOptions.Guard(() =>
         {
@@ -65,7 +66,7 @@ internal static class NormTraceVerb
             factorization.HoldScaleInvariantNorms = result.GetValue(hold);
             var lines = new List<string>
             {
-                string.Create(CultureInfo.InvariantCulture, $"## {netName} / {datasetName} ({train.Count} training images), D = {result.GetValue(depth)}, {(result.GetValue(target) is double t ? $"target CR {t:G4}" : $"λ {factorization.Weights[0].Lambda:G3}")}, lr {result.GetValue(lr):R}, {result.GetValue(epochs)} epochs, seed {result.GetValue(seed)}, scale-invariant norms {(result.GetValue(hold) ? "held" : "free")}"),
+                string.Create(CultureInfo.InvariantCulture, $"## {netName} / {datasetName} ({train.Count} training images), D = {result.GetValue(depth)}, {(result.GetValue(target) is double t ? $"target CR {t:G4}" : $"λ {factorization.Weights[0].Lambda:G3}")}, lr {result.GetValue(lr):R}, {result.GetValue(epochs)} epochs, seed {result.GetValue(seed)}, scale-invariant norms {(result.GetValue(hold) ? "held" : "free")}{(result.GetValue(ramp) is double r ? $", ramp {r:R}" : string.Empty)}"),
                 string.Empty,
             };
             var trace = new Tracer(model, factorization, test, lines);
@@ -75,6 +76,7 @@ internal static class NormTraceVerb
                 LearningRate = result.GetValue(lr),
                 Seed = result.GetValue(seed),
                 TargetCompression = result.GetValue(target),
+                CompressionControl = result.GetValue(ramp) is double fraction ? new CompressionControllerOptions { RampFraction = fraction } : null,
             };
             new Trainer(model, trainingOptions).Fit(train, test, trace);
             factorization.Collapse();

@@ -116,9 +116,9 @@ internal static class StepTimeVerb
 
     private static void Measure(string net, int batch, int rounds, int steps, int warmup, bool memory, int threads, string device, List<string> rows, StringBuilder csv)
     {
-        Console.WriteLine($"{net} batch {batch}: building {StepVariants.All.Count} variants");
+        Console.WriteLine($"{net} batch {batch}: building {StepVariants.All.Count(v => v.Supports(net))} variants");
         StepVariants.CurrentBatchSize = batch;
-        var variants = StepVariants.All.Select(v => (v.Name, Step: v.Build(net))).ToList();
+        var variants = StepVariants.All.Where(v => v.Supports(net)).Select(v => (v.Name, Step: v.Build(net))).ToList();
         foreach (var (_, step) in variants)
         {
             for (int i = 0; i < warmup; i++)
