@@ -100,7 +100,7 @@ public static class MethodRunner
                 // No λ in the plan: the controller starts from the default λ and steers it to the target.
                 var factorization = Factorization.Attach(model, context.DwfPlan(new FactorizationOptions { Depth = spec.Depth }));
                 new Trainer(model, options with { TargetCompression = spec.TargetRatio, CompressionControl = context.ControllerOptions }).Fit(context.Train, context.Test, observer);
-                factorization.Collapse();
+                factorization.Collapse(context.ControllerOptions?.CollapseThreshold ?? FactorizationDefaults.CollapseThreshold);
                 break;
             }
 

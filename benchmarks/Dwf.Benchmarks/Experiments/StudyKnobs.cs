@@ -134,7 +134,8 @@ public sealed class StudyKnobs : IEquatable<StudyKnobs>
                 "efficiency" => options with { ShrinkageEfficiency = value },
                 "threshold" => options with { MaxProjectionThreshold = value },
                 "initial" => options with { InitialLambdaScale = value },
-                _ => throw new ArgumentException($"--controller: unknown setting '{name}'; use gain, ramp, anticipation, efficiency, threshold or initial."),
+                "collapse" => options with { CollapseThreshold = value },
+                _ => throw new ArgumentException($"--controller: unknown setting '{name}'; use gain, ramp, anticipation, efficiency, threshold, initial or collapse."),
             };
         }
 

@@ -259,12 +259,12 @@ public sealed class CompressionController
         long total = 0, projectedNonZero = 0, exactNonZero = 0;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        using var collapse = FactorizationDefaults.CollapseThreshold.ToScalar();
+        using var collapse = _options.CollapseThreshold.ToScalar();
         foreach (var (weight, initialLambda) in _weights)
         {
             double peakRate = PeakRate(weight.Depth);
             double shrink = _options.ShrinkageEfficiency * ShrinkPerStep(initialLambda * LambdaScale, peakRate) * remaining;
-            double threshold = Math.Min(_options.MaxProjectionThreshold, FactorizationDefaults.CollapseThreshold * Math.Exp(Math.Min(shrink, 700)));
+            double threshold = Math.Min(_options.MaxProjectionThreshold, _options.CollapseThreshold * Math.Exp(Math.Min(shrink, 700)));
             var magnitude = weight.Weight.detach().abs();
             total += weight.Count;
             using var projected = threshold.ToScalar();
@@ -298,7 +298,8 @@ public sealed class CompressionController
         Require(double.IsFinite(o.Gain) && o.Gain > 0, nameof(o.Gain), o.Gain, "must be finite and > 0");
         Require(double.IsFinite(o.Anticipation) && o.Anticipation >= 0, nameof(o.Anticipation), o.Anticipation, "must be finite and ≥ 0");
         Require(o.InitialLambdaScale is null || (o.InitialLambdaScale > 0 && double.IsFinite(o.InitialLambdaScale.Value)), nameof(o.InitialLambdaScale), o.InitialLambdaScale ?? 0, "must be finite and > 0");
-        Require(o.MaxProjectionThreshold >= FactorizationDefaults.CollapseThreshold && double.IsFinite(o.MaxProjectionThreshold), nameof(o.MaxProjectionThreshold), o.MaxProjectionThreshold, "must be finite and at least the collapse threshold 1.19e-7");
+        Require(o.CollapseThreshold >= FactorizationDefaults.CollapseThreshold && double.IsFinite(o.CollapseThreshold), nameof(o.CollapseThreshold), o.CollapseThreshold, "must be finite and at least float32's machine epsilon 1.19e-7");
+        Require(o.MaxProjectionThreshold >= o.CollapseThreshold && double.IsFinite(o.MaxProjectionThreshold), nameof(o.MaxProjectionThreshold), o.MaxProjectionThreshold, "must be finite and at least the collapse threshold (CollapseThreshold, default 1.19e-7)");
         Require(o.ShrinkageEfficiency >= 0 && o.ShrinkageEfficiency <= 1, nameof(o.ShrinkageEfficiency), o.ShrinkageEfficiency, "must be in [0, 1]");
         Require(o.MinLambda > 0 && o.MaxLambda > o.MinLambda && double.IsFinite(o.MaxLambda), nameof(o.MaxLambda), o.MaxLambda, "must be finite, with 0 < MinLambda < MaxLambda");
         ArgumentNullException.ThrowIfNull(o.Schedule);

@@ -38,6 +38,15 @@ public sealed record CompressionControllerOptions
     public double? InitialLambdaScale { get; init; }
 
     /// <summary>
+    /// The threshold at which the target ratio is to be met (default 1.19e-7, float32 machine epsilon: the paper's exact
+    /// collapse). A larger one (up to <see cref="MaxProjectionThreshold"/>) is met by collapsing with it,
+    /// <c>Collapse(CollapseThreshold)</c>: in a short run most weights the penalty has condemned are still between 1.19e-7
+    /// and 1e-3 at the end, functionally zero but counted as non-zero, so meeting the target at 1.19e-7 takes far more
+    /// penalty than the network's function needs (measured: docs/normalization.md). An experiment, not yet a default.
+    /// </summary>
+    public double CollapseThreshold { get; init; } = FactorizationDefaults.CollapseThreshold;
+
+    /// <summary>
     /// Largest threshold used for the projection (default 1e-3): below it a weight of a deep factorization (D ≥ 3)
     /// barely moves and is on its way to zero; the projection also counts weights that the remaining steps can shrink to the
     /// collapse threshold, which is how the controller anticipates the exact ratio.
