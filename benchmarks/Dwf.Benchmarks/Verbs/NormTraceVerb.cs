@@ -8,6 +8,7 @@ using Dwf.Benchmarks.Experiments;
 using Dwf.Data;
 using Dwf.Datasets;
 using Dwf.Training;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -110,7 +111,8 @@ internal static class NormTraceVerb
                 using var scope = NewDisposeScope();
                 var weight = w.Weight.detach();
                 double rms = weight.square().mean().sqrt().item<float>();
-                double zero = weight.abs().lt(1.19e-7).to(float32).mean().item<float>();
+                using var collapse = FactorizationDefaults.CollapseThreshold.ToScalar();
+                double zero = weight.abs().lt(collapse).to(float32).mean().item<float>();
                 string invariant = w.IsScaleInvariant switch { true => " (invariant)", false => string.Empty, null => " (?)" };
                 return string.Create(CultureInfo.InvariantCulture, $"{w.Path}{invariant} {rms:G2}|{zero:P0}");
             })));
@@ -152,10 +154,11 @@ internal static class NormTraceVerb
             using var noGrad = no_grad();
             var norms = model.modules().OfType<BatchNorm2d>().ToList();
             var seen = new Dictionary<BatchNorm2d, double>();
+            using var tiny = 1e-12.ToScalar();
             var handles = norms.Select(bn => bn.register_forward_pre_hook((module, input) =>
             {
                 var batchVariance = input.var(new long[] { 0, 2, 3 }, unbiased: false);
-                seen[bn] = bn.running_var!.div(batchVariance.add(1e-12)).mean().item<float>();
+                seen[bn] = bn.running_var!.div(batchVariance.clamp_min(tiny)).mean().item<float>();
                 return input;
             })).ToList();
             model.eval();

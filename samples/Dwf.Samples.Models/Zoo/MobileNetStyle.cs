@@ -1,3 +1,4 @@
+using Dwf.Numerics;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -73,6 +74,6 @@ public sealed class DepthwiseSeparableBlock : Module<Tensor, Tensor>
     {
         var x = functional.relu(bn1.call(depthwise.call(input)));
         x = functional.relu(bn2.call(pointwise.call(x)));
-        return residual ? x.add_(input) : x;
+        return residual ? x.add_(input, Scalars.One) : x;
     }
 }

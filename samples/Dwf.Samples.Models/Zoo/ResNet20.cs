@@ -1,3 +1,4 @@
+using Dwf.Numerics;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -77,6 +78,6 @@ public sealed class BasicBlock : Module<Tensor, Tensor>
         var x = functional.relu(bn1.call(conv1.call(input)));
         x = bn2.call(conv2.call(x));
         var identity = shortcut is null ? input : shortcut.call(input);
-        return functional.relu(x.add_(identity));
+        return functional.relu(x.add_(identity, Scalars.One));
     }
 }

@@ -186,7 +186,7 @@ internal sealed class ScaleInvariance
         for (int d = 0; d < depth; d++)
         {
             // Bounded so that one step can neither flip a sign nor more than double an entry.
-            flat[d].mul_(others[d].mul_(twoBeta).add_(one).clamp_(low, high));
+            flat[d].mul_(others[d].mul_(twoBeta).add_(one, Scalars.One).clamp_(low, high));
         }
 
         // The exact remainder, spread evenly over the factors: c^(1/D) each, so W_c scales by c.
