@@ -35,12 +35,13 @@ internal static class NormTraceVerb
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 4 };
         var lr = new Option<double>("--lr") { DefaultValueFactory = _ => 0.1 };
         var trainSize = new Option<int>("--train-size") { Description = "Train on the first N images (0: all).", DefaultValueFactory = _ => 10000 };
+        var multiplier = new Option<double?>("--depth-multiplier") { Description = "The factor groups' learning-rate multiplier at --depth (default: the library's, ×5 at D = 3)." };
         var ramp = new Option<double?>("--ramp") { Description = "The controller's ramp fraction (default: the library's, 0.3)." };
         var hold = new Option<bool>("--hold-norms") { Description = "Hold scale-invariant weights at their norm (the library's default; false: the paper's formulation, the behaviour before it).", DefaultValueFactory = _ => true };
         var outFile = new Option<string?>("--out") { Description = "Append the trace to this Markdown file." };
         var command = new Command("norm-trace", "Trace a DWF run on a network with BatchNorm: eval vs batch-statistics accuracy, running vs batch variance, layer scales, λ.")
         {
-            net, dataset, dataDirectory, threads, depth, lambda, target, seed, epochs, lr, trainSize, ramp, hold, outFile,
+            net, dataset, dataDirectory, threads, depth, lambda, target, seed, epochs, lr, trainSize, multiplier, ramp, hold, outFile,
         };
         command.SetAction(result => CommonOptions.Guard(() =>
         {
@@ -55,6 +56,11 @@ internal static class NormTraceVerb
             using var train = size <= 0 || size >= fullTrain.Count
                 ? new ImageClassificationDataset(fullTrain.Name, fullTrain.Images.clone(), fullTrain.Labels.clone(), fullTrain.ClassCount, fullTrain.Normalization)
                 : new ImageClassificationDataset(fullTrain.Name, fullTrain.Images.narrow(0, 0, size).clone(), fullTrain.Labels.narrow(0, 0, size).clone(), fullTrain.ClassCount, fullTrain.Normalization);
+            if (result.GetValue(multiplier) is double m)
+            {
+                DepthLearningRate.Configure(new Dictionary<int, double> { [result.GetValue(depth)] = m });
+            }
+
             manual_seed(result.GetValue(seed));
             var model = Nets.Create(netName);
             var options = new FactorizationOptions { Depth = result.GetValue(depth) };
@@ -67,7 +73,7 @@ internal static class NormTraceVerb
             factorization.HoldScaleInvariantNorms = result.GetValue(hold);
             var lines = new List<string>
             {
-                string.Create(CultureInfo.InvariantCulture, $"## {netName} / {datasetName} ({train.Count} training images), D = {result.GetValue(depth)}, {(result.GetValue(target) is double t ? $"target CR {t:G4}" : $"λ {factorization.Weights[0].Lambda:G3}")}, lr {result.GetValue(lr):R}, {result.GetValue(epochs)} epochs, seed {result.GetValue(seed)}, scale-invariant norms {(result.GetValue(hold) ? "held" : "free")}{(result.GetValue(ramp) is double r ? $", ramp {r:R}" : string.Empty)}"),
+                string.Create(CultureInfo.InvariantCulture, $"## {netName} / {datasetName} ({train.Count} training images), D = {result.GetValue(depth)}, {(result.GetValue(target) is double t ? $"target CR {t:G4}" : $"λ {factorization.Weights[0].Lambda:G3}")}, lr {result.GetValue(lr):R}, {result.GetValue(epochs)} epochs, seed {result.GetValue(seed)}, scale-invariant norms {(result.GetValue(hold) ? "held" : "free")}{(result.GetValue(ramp) is double r ? $", ramp {r:R}" : string.Empty)}{(result.GetValue(multiplier) is double dm ? $", factor lr ×{dm:R}" : string.Empty)}"),
                 string.Empty,
             };
             var trace = new Tracer(model, factorization, test, lines);
