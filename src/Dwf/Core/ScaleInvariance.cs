@@ -140,7 +140,7 @@ internal sealed class ScaleInvariance
             flat[d] = PerChannel(factors[d].detach());
         }
 
-        var reference = _referenceNormsSquared.to(factors[0].dtype);
+        var reference = _referenceNormsSquared.to(factors[0].dtype, factors[0].device); // the model may have moved since it was measured
         var layerWeight = PerChannel(weight.Weight.detach());
         var normsSquared = layerWeight.square().sum(1, keepdim: true);
         if (!normsSquared.isfinite().all().item<bool>())
