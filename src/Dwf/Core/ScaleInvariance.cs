@@ -149,22 +149,9 @@ internal sealed class ScaleInvariance
         }
 
         // Q_d = Π_{k≠d} w_k² and S = Σ_d Q_d; d‖W_c‖²/dβ_c = 4·Σ_j W²·S at β_c = 0.
-        var squares = flat.Select(f => f.square()).ToArray();
-        var others = new Tensor[depth];
-        for (int d = 0; d < depth; d++)
-        {
-            Tensor? otherProduct = null;
-            for (int k = 0; k < depth; k++)
-            {
-                if (k != d)
-                {
-                    otherProduct = otherProduct is null ? squares[k].clone() : otherProduct.mul_(squares[k]);
-                }
-            }
-
-            others[d] = otherProduct!;
-        }
-
+        // Products of the other factors' squares; distinct tensors (at most the fresh squares themselves), so the
+        // in-place updates below touch nothing else.
+        var others = ProductRule.ProductsOfOthers(flat.Select(f => f.square()).ToArray());
         var sensitivity = others[0].clone();
         for (int d = 1; d < depth; d++)
         {
