@@ -20,6 +20,12 @@ public sealed record ExperimentContext(string Net, ImageClassificationDataset Tr
     /// <summary>The compression controller's settings for the target runs (null: the library defaults; for studies of them).</summary>
     public CompressionControllerOptions? ControllerOptions { get; init; }
 
+    /// <summary>
+    /// A trained plain model (state dict) every run starts from instead of a random initialization: the conversion of a
+    /// pretrained network (DWF runs factorize its weights, <c>LoadDenseAndFactorize</c>; dense and GMP runs load it).
+    /// </summary>
+    public string? Pretrained { get; init; }
+
     /// <summary>Whether the DWF runs scale each layer's λ by its fan-in (<see cref="LambdaScaling.FanIn"/>; for studies of the single global λ).</summary>
     public bool FanInScaledLambda { get; init; }
 

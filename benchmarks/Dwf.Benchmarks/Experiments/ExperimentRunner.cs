@@ -34,8 +34,11 @@ public sealed class ExperimentRunner
     /// <summary>Where the runs train (--device; default the CPU).</summary>
     public Device Device { get; init; } = CPU;
 
+    /// <summary>The trained plain model every run starts from (--pretrained; default none: random initialization).</summary>
+    public string? Pretrained { get; init; }
+
     /// <summary>Name used in titles: e.g. "LeNet-300-100 / MNIST".</summary>
-    public string Title => $"{(_net == "lenet300" ? "LeNet-300-100" : "LeNet-5 (Caffe)")} / {MnistCatalog.DisplayName(_dataset)}";
+    public string Title => $"{Nets.DisplayName(_net)} / {MnistCatalog.DisplayName(_dataset)}";
 
     public void Run(ExperimentPlan plan)
     {
@@ -55,7 +58,7 @@ public sealed class ExperimentRunner
 
         using var train = MnistDataset.Load(_dataset, DatasetSplit.Train, _dataOptions);
         using var test = MnistDataset.Load(_dataset, DatasetSplit.Test, _dataOptions);
-        var context = new ExperimentContext(_net, train, test, _workDirectory, Log) { EffectiveRateCap = plan.EffectiveRateCap ?? FactorizationDefaults.EffectiveRateCap, ControllerOptions = plan.ControllerOptions, FineTune = plan.FineTune ?? FineTuneSchedule.Default(plan.LearningRate), FanInScaledLambda = plan.FanInScaledLambda, Device = Device };
+        var context = new ExperimentContext(_net, train, test, _workDirectory, Log) { EffectiveRateCap = plan.EffectiveRateCap ?? FactorizationDefaults.EffectiveRateCap, ControllerOptions = plan.ControllerOptions, FineTune = plan.FineTune ?? FineTuneSchedule.Default(plan.LearningRate), FanInScaledLambda = plan.FanInScaledLambda, Device = Device, Pretrained = Pretrained };
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < pending.Count; i++)
         {

@@ -60,6 +60,11 @@ public static class MethodRunner
         manual_seed(spec.Seed);
         // On the run's device before anything (the L1 regularizer, a pruning mask, the factor store) holds its parameters.
         var model = CommonOptions.Place(Nets.Create(context.Net), context.Device);
+        if (context.Pretrained is not null && spec.Method is not (Method.Dense or Method.Dwf or Method.DwfTarget or Method.Gmp))
+        {
+            throw new ArgumentException($"--pretrained: {spec.Method} does not start from a trained model here; use dense, dwf, dwftarget or gmp.");
+        }
+
         string checkpoint = CheckpointPath(spec, context);
         var options = new TrainingOptions
         {
@@ -82,6 +87,7 @@ public static class MethodRunner
         {
             case Method.Dense:
             {
+                LoadPretrained(model, context);
                 new Trainer(model, options with { WeightDecay = spec.Lambda }).Fit(context.Train, context.Test, observer);
                 StateDictFile.Save(model, context.DenseModelPath(spec));
                 break;
@@ -90,6 +96,7 @@ public static class MethodRunner
             case Method.Dwf:
             {
                 var factorization = Factorization.Attach(model, context.DwfPlan(new FactorizationOptions { Depth = spec.Depth, Lambda = spec.Lambda }));
+                LoadPretrained(model, context, factorize: true);
                 new Trainer(model, options).Fit(context.Train, context.Test, observer);
                 factorization.Collapse();
                 break;
@@ -99,6 +106,7 @@ public static class MethodRunner
             {
                 // No λ in the plan: the controller starts from the default λ and steers it to the target.
                 var factorization = Factorization.Attach(model, context.DwfPlan(new FactorizationOptions { Depth = spec.Depth }));
+                LoadPretrained(model, context, factorize: true);
                 new Trainer(model, options with { TargetCompression = spec.TargetRatio, CompressionControl = context.ControllerOptions }).Fit(context.Train, context.Test, observer);
                 factorization.Collapse(context.ControllerOptions?.CollapseThreshold ?? FactorizationDefaults.CollapseThreshold);
                 break;
@@ -142,6 +150,7 @@ public static class MethodRunner
             case Method.Gmp:
             {
                 // The trainer's own count of steps (it keeps the last, smaller batch).
+                LoadPretrained(model, context);
                 long batches = Dwf.Data.BatchLoader.StepsPerEpoch(context.Train.Count, spec.BatchSize, dropLast: false);
                 using var pruning = new GradualMagnitudePruning(Nets.PrunableWeights(model), spec.TargetRatio, batches * spec.Epochs);
                 new Trainer(model, options, new TrainingHooks { AfterStepAt = pruning.OnStep }).Fit(context.Train, context.Test, observer);
@@ -167,6 +176,24 @@ public static class MethodRunner
         DeleteFineTuneFiles(spec, context);
         model.Dispose();
         return new RunResult(spec, accuracy, ratio, ratio1e3, layers, clock.Elapsed.TotalSeconds) { Machine = Machine(context.Device), Recoveries = observer.Recoveries + fineTuneObserver.Recoveries };
+    }
+
+    // The conversion path: the plain model's trained weights, factorized from their values for the DWF runs.
+    private static void LoadPretrained(nn.Module model, ExperimentContext context, bool factorize = false)
+    {
+        if (context.Pretrained is not string path)
+        {
+            return;
+        }
+
+        if (factorize)
+        {
+            StateDictFile.LoadDenseAndFactorize(model, path);
+        }
+        else
+        {
+            StateDictFile.Load(model, path);
+        }
     }
 
     // The DWF target run over the first epochs, collapsed and saved (so a restart skips it), then its non-zero weights

@@ -29,6 +29,18 @@ public static class Nets
     /// <summary>Whether the network takes flattened images.</summary>
     public static bool Flatten(string name) => name == "lenet300";
 
+    /// <summary>The net's name for titles.</summary>
+    public static string DisplayName(string name) => name switch
+    {
+        "lenet300" => "LeNet-300-100",
+        "lenet5" => "LeNet-5 (Caffe)",
+        "resnet20" => "ResNet-20",
+        "vgg-bn" => "VGG-style (BatchNorm)",
+        "mobilenet" => "MobileNet-style",
+        "convbn" => "small BatchNorm conv net",
+        _ => name,
+    };
+
     /// <summary>
     /// The weights counted for compression: the weights of every Linear and Conv layer (the ones DWF
     /// factorizes); biases are excluded for every method alike.

@@ -135,7 +135,9 @@ public sealed class StudyKnobs : IEquatable<StudyKnobs>
                 "threshold" => options with { MaxProjectionThreshold = value },
                 "initial" => options with { InitialLambdaScale = value },
                 "collapse" => options with { CollapseThreshold = value },
-                _ => throw new ArgumentException($"--controller: unknown setting '{name}'; use gain, ramp, anticipation, efficiency, threshold, initial or collapse."),
+                "finetune" => options with { FineTuneFraction = value },
+                "pace" => options with { PaceByShrinkage = value != 0 },
+                _ => throw new ArgumentException($"--controller: unknown setting '{name}'; use gain, ramp, anticipation, efficiency, threshold, initial, collapse, finetune or pace (1/0)."),
             };
         }
 

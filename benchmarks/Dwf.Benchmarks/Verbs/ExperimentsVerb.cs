@@ -37,9 +37,10 @@ internal static class ExperimentsVerb
         var fineTune = new Option<string?>("--fine-tune") { Description = "Override the fine-tuning phase of the dwftune runs, e.g. fraction=0.3,lr=0.01 (default: the last 30 % of the epochs at a tenth of the dense rate; studies: use a separate --out)." };
         var layerLambda = new Option<string?>("--layer-lambda") { Description = "Per-layer λ of the DWF runs: global (the paper's single λ, default) or fan-in (each layer's λ × (fan-in / largest fan-in)^(1/D); a study: use a separate --out)." };
         var methods = new Option<string?>("--methods") { Description = $"Only these methods, comma-separated: {string.Join(", ", Enum.GetNames<Method>().Select(n => n.ToLowerInvariant()))}." };
+        var pretrained = new Option<string?>("--pretrained") { Description = "Start every run from this trained plain model (a state dict, e.g. a dense run's file in --work-dir): the conversion path. Methods dense, dwf, dwftarget, gmp; use a separate --out." };
         var command = new Command("experiments", "Accuracy vs compression of DWF and baselines on one net/dataset pair (resumable).")
         {
-            net, dataset, profile, outDirectory, dataDirectory, workDirectory, epochs, seeds, lambdas, depths, targets, dwfTargets, methods, learningRate, dwfLearningRate, cap, controller, fineTune, layerLambda, threads, device,
+            net, dataset, profile, outDirectory, dataDirectory, workDirectory, epochs, seeds, lambdas, depths, targets, dwfTargets, methods, learningRate, dwfLearningRate, cap, controller, fineTune, layerLambda, threads, device, pretrained,
         };
         command.SetAction(result => CommonOptions.ResolveDevice(result.GetValue(device)) is not { } on ? CommonOptions.InvalidUsage : CommonOptions.Guard(() =>
         {
@@ -99,7 +100,12 @@ internal static class ExperimentsVerb
             string work = result.GetValue(workDirectory) ?? CommonOptions.DefaultWork(netName, datasetName);
             string commandLine = CommonOptions.CommandLine("experiments", new (string, object?)[] { ("--net", netName), ("--dataset", datasetName), ("--profile", quick ? "quick" : "full"),
                 ("--epochs", result.GetValue(epochs)), ("--lr", result.GetValue(learningRate)), ("--dwf-lr", result.GetValue(dwfLearningRate)), ("--seeds", result.GetValue(seeds)), ("--lambdas", result.GetValue(lambdas)), ("--depths", result.GetValue(depths)), ("--targets", result.GetValue(targets)), ("--dwf-targets", result.GetValue(dwfTargets)) }.Concat(studyOptions).Append(("--methods", result.GetValue(methods))).ToArray());
-            new ExperimentRunner(netName, CommonOptions.Variant(datasetName), output, work, CommonOptions.DataOptions(result.GetValue(dataDirectory)), commandLine) { Device = on }.Run(plan);
+            if (result.GetValue(pretrained) is string start && !File.Exists(start))
+            {
+                throw new ArgumentException($"--pretrained: {start} does not exist; train the dense model first (experiments --methods dense --out <dir>; its weights are saved in --work-dir).");
+            }
+
+            new ExperimentRunner(netName, CommonOptions.Variant(datasetName), output, work, CommonOptions.DataOptions(result.GetValue(dataDirectory)), commandLine + (result.GetValue(pretrained) is string p ? $" --pretrained {p}" : string.Empty)) { Device = on, Pretrained = result.GetValue(pretrained) }.Run(plan);
         }));
         return command;
     }

@@ -37,11 +37,15 @@ internal static class NormTraceVerb
         var trainSize = new Option<int>("--train-size") { Description = "Train on the first N images (0: all).", DefaultValueFactory = _ => 10000 };
         var multiplier = new Option<double?>("--depth-multiplier") { Description = "The factor groups' learning-rate multiplier at --depth (default: the library's, ×5 at D = 3)." };
         var ramp = new Option<double?>("--ramp") { Description = "The controller's ramp fraction (default: the library's, 0.3)." };
+        var fineTune = new Option<double?>("--fine-tune-fraction") { Description = "The controller's fine-tuning phase (CompressionControllerOptions.FineTuneFraction; default the library's, 0.4; 0: the paper's protocol)." };
+        var pace = new Option<bool>("--pace") { Description = "CompressionControllerOptions.PaceByShrinkage (default true).", DefaultValueFactory = _ => true };
+        var projection = new Option<double?>("--projection-threshold") { Description = "CompressionControllerOptions.MaxProjectionThreshold (default 1e-3)." };
         var hold = new Option<bool>("--hold-norms") { Description = "Hold scale-invariant weights at their norm (the library's default; false: the paper's formulation, the behaviour before it).", DefaultValueFactory = _ => true };
         var outFile = new Option<string?>("--out") { Description = "Append the trace to this Markdown file." };
+        var every = new Option<int>("--every") { Description = "Also trace λ, the loss and the share of weights below 1e-3 every N steps (0: per epoch only).", DefaultValueFactory = _ => 0 };
         var command = new Command("norm-trace", "Trace a DWF run on a network with BatchNorm: eval vs batch-statistics accuracy, running vs batch variance, layer scales, λ.")
         {
-            net, dataset, dataDirectory, threads, depth, lambda, target, seed, epochs, lr, trainSize, multiplier, ramp, hold, outFile,
+            net, dataset, dataDirectory, threads, depth, lambda, target, seed, epochs, lr, trainSize, multiplier, ramp, hold, outFile, every, fineTune, pace, projection,
         };
         command.SetAction(result => CommonOptions.Guard(() =>
         {
@@ -73,17 +77,19 @@ internal static class NormTraceVerb
             factorization.HoldScaleInvariantNorms = result.GetValue(hold);
             var lines = new List<string>
             {
-                string.Create(CultureInfo.InvariantCulture, $"## {netName} / {datasetName} ({train.Count} training images), D = {result.GetValue(depth)}, {(result.GetValue(target) is double t ? $"target CR {t:G4}" : $"λ {factorization.Weights[0].Lambda:G3}")}, lr {result.GetValue(lr):R}, {result.GetValue(epochs)} epochs, seed {result.GetValue(seed)}, scale-invariant norms {(result.GetValue(hold) ? "held" : "free")}{(result.GetValue(ramp) is double r ? $", ramp {r:R}" : string.Empty)}{(result.GetValue(multiplier) is double dm ? $", factor lr ×{dm:R}" : string.Empty)}"),
+                string.Create(CultureInfo.InvariantCulture, $"## {netName} / {datasetName} ({train.Count} training images), D = {result.GetValue(depth)}, {(result.GetValue(target) is double t ? $"target CR {t:G4}" : $"λ {factorization.Weights[0].Lambda:G3}")}, lr {result.GetValue(lr):R}, {result.GetValue(epochs)} epochs, seed {result.GetValue(seed)}, scale-invariant norms {(result.GetValue(hold) ? "held" : "free")}, fine-tune {result.GetValue(fineTune) ?? new CompressionControllerOptions().FineTuneFraction:R}, pace {result.GetValue(pace)}, projection threshold {result.GetValue(projection) ?? 1e-3:R}{(result.GetValue(ramp) is double r ? $", ramp {r:R}" : string.Empty)}{(result.GetValue(multiplier) is double dm ? $", factor lr ×{dm:R}" : string.Empty)}"),
                 string.Empty,
             };
-            var trace = new Tracer(model, factorization, test, lines);
+            var trace = new Tracer(model, factorization, test, lines, result.GetValue(every));
             var trainingOptions = new TrainingOptions
             {
                 Epochs = result.GetValue(epochs),
                 LearningRate = result.GetValue(lr),
                 Seed = result.GetValue(seed),
                 TargetCompression = result.GetValue(target),
-                CompressionControl = result.GetValue(ramp) is double fraction ? new CompressionControllerOptions { RampFraction = fraction } : null,
+                CompressionControl = new CompressionControllerOptions { FineTuneFraction = result.GetValue(fineTune) ?? new CompressionControllerOptions().FineTuneFraction, PaceByShrinkage = result.GetValue(pace), MaxProjectionThreshold = result.GetValue(projection) ?? 1e-3 } is var control && result.GetValue(ramp) is double fraction
+                    ? control with { RampFraction = fraction }
+                    : control,
             };
             new Trainer(model, trainingOptions).Fit(train, test, trace);
             factorization.Collapse();
@@ -103,9 +109,39 @@ internal static class NormTraceVerb
         return command;
     }
 
-    private sealed class Tracer(nn.Module<Tensor, Tensor> model, Factorization factorization, ImageClassificationDataset test, List<string> lines) : ITrainingObserver
+    private sealed class Tracer(nn.Module<Tensor, Tensor> model, Factorization factorization, ImageClassificationDataset test, List<string> lines, int every) : ITrainingObserver
     {
+        private long _steps;
         public int Printed { get; private set; }
+
+        // Every `every` steps: λ, the step's loss, and the share of all factorized weights below 1e-3 and below 1.19e-7
+        // (the within-epoch path the per-epoch lines cannot show).
+        public void OnBatch(int epoch, long batch, long batches, double loss)
+        {
+            _steps++;
+            if (every <= 0 || _steps % every != 0)
+            {
+                return;
+            }
+
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            long total = 0, below1e3 = 0, belowCollapse = 0;
+            using var milli = 1e-3.ToScalar();
+            using var collapse = FactorizationDefaults.CollapseThreshold.ToScalar();
+            foreach (var w in factorization.Weights)
+            {
+                var magnitude = w.Weight.detach().abs();
+                total += magnitude.numel();
+                below1e3 += magnitude.lt(milli).sum().item<long>();
+                belowCollapse += magnitude.lt(collapse).sum().item<long>();
+            }
+
+            string line = string.Create(CultureInfo.InvariantCulture, $"    step {_steps} (epoch {epoch}): loss {loss:F4}, λ {factorization.Weights[0].Lambda:G3}, below 1e-3 {(double)below1e3 / total:P1}, below 1.19e-7 {(double)belowCollapse / total:P2}");
+            lines.Add(line);
+            Console.WriteLine(line);
+            Printed = lines.Count;
+        }
 
         public void OnEpochEnd(EpochMetrics metrics)
         {

@@ -15,6 +15,7 @@ namespace Dwf;
 /// <param name="LastProjectedCompression">The projected final ratio at the last update.</param>
 /// <param name="LastCompression">The ratio at the exact threshold at the last update.</param>
 /// <param name="ProjectedSlope">The smoothed rise of ln(projected ratio) per tenth of the run.</param>
+/// <param name="MaskThreshold">The magnitude below which weights were removed when the mask was fixed (<c>null</c>: not yet, or no fine-tuning phase).</param>
 public sealed record CompressionControllerState(
     double TargetCompression,
     long TotalSteps,
@@ -24,4 +25,5 @@ public sealed record CompressionControllerState(
     double Momentum,
     double LastProjectedCompression,
     double LastCompression,
-    double ProjectedSlope);
+    double ProjectedSlope,
+    double? MaskThreshold = null);

@@ -33,6 +33,13 @@ public sealed class LearningRateShape
     /// <summary>Name for logs.</summary>
     public string Name { get; }
 
+    /// <summary>The factor of the peak rate at <paramref name="progress"/> ∈ [0, 1].</summary>
+    public double FactorAt(double progress)
+    {
+        double x = Math.Clamp(progress, 0.0, 1.0);
+        return _factor is null ? 0.5 * (1.0 + Math.Cos(Math.PI * x)) : _factor(x);
+    }
+
     /// <summary>∫ from <paramref name="progress"/> to 1 of the factor, in units of the whole run (so × total steps = Σ of the remaining factors).</summary>
     public double RemainingIntegral(double progress)
     {

@@ -68,6 +68,22 @@ internal sealed class ScaleInvariance
         _referenceNormsSquared = null;
     }
 
+    /// <summary>
+    /// Takes the weight's current channel norms as the ones to hold (after weights were removed on purpose, as the
+    /// <see cref="CompressionController"/> does when it fixes the mask: the norms removed are not to be restored).
+    /// </summary>
+    public void Rebase(Tensor weight)
+    {
+        if (_referenceNormsSquared is null)
+        {
+            return; // nothing held yet: the first observation will measure the norms
+        }
+
+        using var noGrad = no_grad();
+        using var norms = PerChannel(weight.detach()).to(float64).square().sum(1, keepdim: true);
+        _referenceNormsSquared.copy_(norms);
+    }
+
     /// <summary>One step of evidence: the weight and its loss gradient, before the optimizer moves it.</summary>
     public void Observe(Tensor weight, Tensor gradient)
     {

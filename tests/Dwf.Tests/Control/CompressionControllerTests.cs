@@ -152,8 +152,10 @@ public sealed class CompressionControllerTests
         }
     }
 
-    [Fact]
-    public void The_lambda_path_is_a_function_of_the_seed_and_identical_after_a_checkpoint_and_resume()
+    [Theory]
+    [InlineData(9)]  // while λ is steered
+    [InlineData(25)] // after the mask was fixed (epoch 18 of 30): the mask is rebuilt from the weights' exact zeros
+    public void The_lambda_path_is_a_function_of_the_seed_and_identical_after_a_checkpoint_and_resume(int cancelEpoch)
     {
         var (train, test) = Data();
         string directory = Directory.CreateTempSubdirectory("dwf-target-resume").FullName;
@@ -171,12 +173,12 @@ public sealed class CompressionControllerTests
                 new Trainer(again, Options(target: 20)).Fit(train, test, againLambdas);
                 Assert.Equal(referenceLambdas.Path, againLambdas.Path);
 
-                // Interrupted in the middle of epoch 9, resumed in a fresh model built from another seed.
+                // Interrupted in the middle of an epoch, resumed in a fresh model built from another seed.
                 string checkpoint = Path.Combine(directory, "run.ckpt");
                 var interrupted = Model(seed: 6);
                 var interruptedLambdas = new LambdaRecorder(Factorization.Find(interrupted)!);
                 using var cancellation = new CancellationTokenSource();
-                interruptedLambdas.CancelAt(epoch: 9, batch: 17, cancellation);
+                interruptedLambdas.CancelAt(epoch: cancelEpoch, batch: 17, cancellation);
                 Assert.Throws<OperationCanceledException>(() => new Trainer(interrupted, Options(target: 20, checkpoint)).Fit(train, test, interruptedLambdas, cancellation.Token));
 
                 var resumed = Model(seed: 999);
