@@ -31,11 +31,13 @@ public sealed class StudyKnobsTests : IDisposable
     [Fact]
     public void Applying_the_settings_sets_the_plans_knobs_and_names_a_bad_value()
     {
-        var knobs = StudyKnobs.From(new (string, object?)[] { ("--effective-lr-cap", 0.0), ("--controller", "ramp=0.3"), ("--fine-tune", "fraction=0.2"), ("--layer-lambda", "fan-in") });
+        var knobs = StudyKnobs.From(new (string, object?)[] { ("--effective-lr-cap", 0.0), ("--controller", "ramp=0.3,finetune=0,pace=0"), ("--fine-tune", "fraction=0.2"), ("--layer-lambda", "fan-in") });
         var plan = knobs.ApplyTo(ExperimentPlan.Full("lenet300"));
 
         Assert.True(double.IsPositiveInfinity(plan.EffectiveRateCap!.Value)); // 0 means no cap
         Assert.Equal(0.3, plan.ControllerOptions!.RampFraction);
+        Assert.Equal(0.0, plan.ControllerOptions.FineTuneFraction); // the paper's protocol, as measured before the two phases
+        Assert.False(plan.ControllerOptions.PaceByShrinkage);
         Assert.Equal(new FineTuneSchedule(0.2, 0.1 * 0.1), plan.FineTune); // the default rate: a tenth of the dense rate 0.1
         Assert.True(plan.FanInScaledLambda);
         Assert.Same(knobs, plan.Study);
