@@ -62,7 +62,7 @@ public sealed class CompressionController
     private readonly long _fineTuneStep;
     private readonly long _maskBegin;
     private readonly int _maskEvents;
-    private Tensor[]? _masks;
+    private Tensor[]? _removed; // per weight: true where the mask has removed it
 
     /// <summary>Creates the controller for the factors <paramref name="optimizer"/> trains.</summary>
     /// <param name="optimizer">An optimizer from <see cref="Factorization.CreateSgd"/> or <see cref="Factorization.CreateAdamW"/>, created before any step.</param>
@@ -240,7 +240,7 @@ public sealed class CompressionController
         if (MaskEventsUpTo(Steps) > 0)
         {
             // Now, before the next optimizer step: momentum moves removed factors off zero until the mask is applied again.
-            _masks = NonZeroPattern();
+            _removed = ZeroPattern();
         }
 
         ApplyLambda();
@@ -395,11 +395,11 @@ public sealed class CompressionController
         {
             var masks = _weights.Select((w, i) =>
             {
-                var keep = w.Weight.Weight.detach().abs().ge(limit);
-                return (_masks is null ? keep : keep.logical_and_(_masks[i])).DetachFromDisposeScope();
+                var removed = w.Weight.Weight.detach().abs().lt(limit);
+                return (_removed is null ? removed : removed.logical_or_(_removed[i])).DetachFromDisposeScope();
             }).ToArray();
             DisposeMasks();
-            _masks = masks;
+            _removed = masks;
         }
 
         ApplyMask();
@@ -442,40 +442,47 @@ public sealed class CompressionController
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         using var zero = 0.0.ToScalar();
-        _masks ??= NonZeroPattern();
+        _removed ??= ZeroPattern();
         for (int i = 0; i < _weights.Length; i++)
         {
             var weight = _weights[i].Weight;
-            var removed = _masks[i].logical_not();
+            var removed = _removed[i];
             for (int d = 0; d < weight.Depth; d++)
             {
-                weight.Factor(d).detach().masked_fill_(removed.to(weight.Factor(d).device), zero);
+                var factor = weight.Factor(d).detach();
+                factor.masked_fill_(On(removed, factor), zero);
             }
 
-            weight.Weight.detach().masked_fill_(removed.to(weight.Weight.device), zero);
+            var product = weight.Weight.detach();
+            product.masked_fill_(On(removed, product), zero);
         }
     }
 
     // The removed weights are exactly the zero ones, as long as no optimizer step has run since the mask was applied
     // (load the model's weights first, then the controller's state).
-    private Tensor[] NonZeroPattern()
+    // The mask on the tensor's device: itself when it is there already (the usual case, no copy per step); a model moved
+    // after the mask was made gets a copy, which the caller's dispose scope frees.
+    private static Tensor On(Tensor mask, Tensor tensor) =>
+        mask.device_type == tensor.device_type && mask.device_index == tensor.device_index ? mask : mask.to(tensor.device);
+
+    private Tensor[] ZeroPattern()
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         using var zero = 0.0.ToScalar();
-        return _weights.Select(w => w.Weight.Weight.detach().ne(zero).DetachFromDisposeScope()).ToArray();
+        return _weights.Select(w => w.Weight.Weight.detach().eq(zero).DetachFromDisposeScope()).ToArray();
     }
 
     private void DisposeMasks()
     {
-        if (_masks is not null)
+        if (_removed is not null)
         {
-            foreach (var mask in _masks)
+            foreach (var mask in _removed)
             {
                 mask.Dispose();
             }
 
-            _masks = null;
+            _removed = null;
         }
     }
 
