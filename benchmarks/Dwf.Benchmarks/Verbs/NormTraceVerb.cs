@@ -73,11 +73,19 @@ internal static class NormTraceVerb
                 options = options with { Lambda = fixedLambda };
             }
 
+            var defaults = new CompressionControllerOptions();
+            var control = defaults with
+            {
+                FineTuneFraction = result.GetValue(fineTune) ?? defaults.FineTuneFraction,
+                PaceByShrinkage = result.GetValue(pace),
+                MaxProjectionThreshold = result.GetValue(projection) ?? defaults.MaxProjectionThreshold,
+                RampFraction = result.GetValue(ramp) ?? defaults.RampFraction,
+            };
             var factorization = Factorization.Attach(model, new FactorizationPlan(options, netName));
             factorization.HoldScaleInvariantNorms = result.GetValue(hold);
             var lines = new List<string>
             {
-                string.Create(CultureInfo.InvariantCulture, $"## {netName} / {datasetName} ({train.Count} training images), D = {result.GetValue(depth)}, {(result.GetValue(target) is double t ? $"target CR {t:G4}" : $"λ {factorization.Weights[0].Lambda:G3}")}, lr {result.GetValue(lr):R}, {result.GetValue(epochs)} epochs, seed {result.GetValue(seed)}, scale-invariant norms {(result.GetValue(hold) ? "held" : "free")}, fine-tune {result.GetValue(fineTune) ?? new CompressionControllerOptions().FineTuneFraction:R}, pace {result.GetValue(pace)}, projection threshold {result.GetValue(projection) ?? 1e-3:R}{(result.GetValue(ramp) is double r ? $", ramp {r:R}" : string.Empty)}{(result.GetValue(multiplier) is double dm ? $", factor lr ×{dm:R}" : string.Empty)}"),
+                string.Create(CultureInfo.InvariantCulture, $"## {netName} / {datasetName} ({train.Count} training images), D = {result.GetValue(depth)}, {(result.GetValue(target) is double t ? $"target CR {t:G4}" : $"λ {factorization.Weights[0].Lambda:G3}")}, lr {result.GetValue(lr):R}, {result.GetValue(epochs)} epochs, seed {result.GetValue(seed)}, scale-invariant norms {(result.GetValue(hold) ? "held" : "free")}, fine-tune {control.FineTuneFraction:R}, pace {control.PaceByShrinkage}, projection threshold {control.MaxProjectionThreshold:R}{(result.GetValue(ramp) is double r ? $", ramp {r:R}" : string.Empty)}{(result.GetValue(multiplier) is double dm ? $", factor lr ×{dm:R}" : string.Empty)}"),
                 string.Empty,
             };
             var trace = new Tracer(model, factorization, test, lines, result.GetValue(every));
@@ -87,9 +95,7 @@ internal static class NormTraceVerb
                 LearningRate = result.GetValue(lr),
                 Seed = result.GetValue(seed),
                 TargetCompression = result.GetValue(target),
-                CompressionControl = new CompressionControllerOptions { FineTuneFraction = result.GetValue(fineTune) ?? new CompressionControllerOptions().FineTuneFraction, PaceByShrinkage = result.GetValue(pace), MaxProjectionThreshold = result.GetValue(projection) ?? 1e-3 } is var control && result.GetValue(ramp) is double fraction
-                    ? control with { RampFraction = fraction }
-                    : control,
+                CompressionControl = control,
             };
             new Trainer(model, trainingOptions).Fit(train, test, trace);
             factorization.Collapse();
