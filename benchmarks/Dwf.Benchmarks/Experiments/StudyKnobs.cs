@@ -137,7 +137,8 @@ public sealed class StudyKnobs : IEquatable<StudyKnobs>
                 "collapse" => options with { CollapseThreshold = value },
                 "finetune" => options with { FineTuneFraction = value },
                 "pace" => options with { PaceByShrinkage = value != 0 },
-                _ => throw new ArgumentException($"--controller: unknown setting '{name}'; use gain, ramp, anticipation, efficiency, threshold, initial, collapse, finetune or pace (1/0)."),
+                "maxlambda" => options with { MaxLambda = value },
+                _ => throw new ArgumentException($"--controller: unknown setting '{name}'; use gain, ramp, anticipation, efficiency, threshold, initial, collapse, finetune, pace (1/0) or maxlambda."),
             };
         }
 

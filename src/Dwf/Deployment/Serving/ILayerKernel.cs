@@ -1,0 +1,28 @@
+using static TorchSharp.torch;
+
+namespace Dwf.Deployment;
+
+/// <summary>A served layer's sparse computation on tensors (float32, CPU).</summary>
+internal interface ILayerKernel
+{
+    /// <summary>Non-zero weights stored.</summary>
+    long NonZeroWeights { get; }
+
+    /// <summary>
+    /// What the layer would return for <paramref name="input"/> (whose shape is <paramref name="shape"/>: reading
+    /// a tensor's shape costs a native call, so it is read once per call), as a new tensor.
+    /// </summary>
+    Tensor Forward(Tensor input, long[] shape);
+
+    /// <summary>The shape of the result for an input of <paramref name="shape"/>.</summary>
+    long[] OutputShape(long[] shape);
+
+    /// <summary>
+    /// The shape of an empty batch the dense module accepts in place of <paramref name="input"/>: the module's own
+    /// forward still runs (TorchSharp cannot skip it), on zero samples.
+    /// </summary>
+    long[] EmptyBatchShape(long[] input);
+
+    /// <summary>Test hook: changes one stored weight (to check that verification catches a corrupted kernel).</summary>
+    void CorruptForTest();
+}

@@ -1,0 +1,123 @@
+using System;
+using System.Linq;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Dwf.Deployment;
+
+/// <summary>Builds the sparse kernel of a Linear or Conv2d module, with a following BatchNorm folded in.</summary>
+internal static class LayerKernels
+{
+    /// <summary>Why the sparse kernels cannot run <paramref name="module"/>, or null if they can.</summary>
+    public static string? Unsupported(nn.Module module) => module switch
+    {
+        Linear => null,
+        Conv2d c when c.padding_mode != TorchSharp.PaddingModes.Zeros => $"padding mode {c.padding_mode}: the sparse convolution pads with zeros only",
+        Conv2d => null,
+        Convolution c when c.transposed => "transposed convolutions have no sparse kernel",
+        Convolution => $"{module.GetType().Name} has no sparse kernel (Conv2d does)",
+        Bilinear => "Bilinear has no sparse kernel",
+        _ => $"{module.GetType().Name} has no sparse kernel",
+    };
+
+    /// <summary>Weight layers: the ones DWF factorizes and whose zeros sparse inference should use.</summary>
+    public static bool IsWeightLayer(nn.Module module) => module is Linear or Convolution or Bilinear;
+
+    /// <summary>Whether <paramref name="norm"/> can be folded into a layer with <paramref name="channels"/> outputs.</summary>
+    public static bool CanFold(nn.Module layer, nn.Module norm, long channels) => (layer, norm) switch
+    {
+        (Conv2d, BatchNorm2d bn) => Foldable(bn, channels),
+        (Linear, BatchNorm1d bn) => Foldable(bn, channels),
+        _ => false,
+    };
+
+    public static ILayerKernel Create(nn.Module layer, BatchNorm? norm)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        switch (layer)
+        {
+            case Linear linear:
+            {
+                int rows = checked((int)linear.out_features), columns = checked((int)linear.in_features);
+                var (weight, bias) = Fold(linear.weight, linear.bias, norm, rows);
+                var csr = CsrMatrix.FromDense(tensor(weight, new long[] { rows, columns }));
+                return new SparseLinearKernel(csr, bias);
+            }
+
+            case Conv2d conv:
+            {
+                int outChannels = checked((int)conv.out_channels);
+                var (weight, bias) = Fold(conv.weight, conv.bias, norm, outChannels);
+                return new SparseConv2dKernel(
+                    weight, bias, outChannels, checked((int)conv.in_channels), checked((int)conv.groups),
+                    checked((int)conv.kernel_size[0]), checked((int)conv.kernel_size[1]),
+                    ((int)conv.stride[0], (int)conv.stride[1]), ((int)conv.dilation[0], (int)conv.dilation[1]), Padding(conv));
+            }
+
+            default:
+                throw new NotSupportedException($"{layer.GetType().Name}: {Unsupported(layer)}.");
+        }
+    }
+
+    private static bool Foldable(BatchNorm bn, long channels) =>
+        bn.num_features == channels && bn.running_mean is not null && bn.running_var is not null;
+
+    // W'[o, …] = W[o, …]·s[o], b'[o] = (b[o] − mean[o])·s[o] + β[o], s = γ/√(var + ε); computed in double.
+    private static (float[] Weight, float[] Bias) Fold(Tensor weight, Tensor? bias, BatchNorm? norm, int outputs)
+    {
+        var w = Floats(weight);
+        var b = bias is null ? new float[outputs] : Floats(bias);
+        if (norm is null)
+        {
+            return (w, b);
+        }
+
+        var mean = Doubles(norm.running_mean!);
+        var variance = Doubles(norm.running_var!);
+        var gamma = norm.weight is null ? null : Doubles(norm.weight);
+        var beta = norm.bias is null ? null : Doubles(norm.bias);
+        int perOutput = w.Length / outputs;
+        for (int o = 0; o < outputs; o++)
+        {
+            double scale = (gamma?[o] ?? 1.0) / Math.Sqrt(variance[o] + norm.eps);
+            for (int i = o * perOutput; i < (o + 1) * perOutput; i++)
+            {
+                w[i] = (float)(w[i] * scale);
+            }
+
+            b[o] = (float)(((b[o] - mean[o]) * scale) + (beta?[o] ?? 0.0));
+        }
+
+        return (w, b);
+    }
+
+    // Conv2d's own rule (TorchSharp's Convolution): explicit padding, or 'same' (left = total / 2), or 'valid'.
+    private static (int Top, int Bottom, int Left, int Right) Padding(Conv2d conv)
+    {
+        if (conv.padding is { } explicitPadding)
+        {
+            return ((int)explicitPadding[0], (int)explicitPadding[0], (int)explicitPadding[1], (int)explicitPadding[1]);
+        }
+
+        if (conv.padding_type == TorchSharp.Padding.Same)
+        {
+            int totalH = (int)(conv.dilation[0] * (conv.kernel_size[0] - 1)), totalW = (int)(conv.dilation[1] * (conv.kernel_size[1] - 1));
+            return (totalH / 2, totalH - (totalH / 2), totalW / 2, totalW - (totalW / 2));
+        }
+
+        return (0, 0, 0, 0);
+    }
+
+    private static float[] Floats(Tensor t)
+    {
+        using var cpu = t.detach().to(ScalarType.Float32).cpu().contiguous();
+        return cpu.data<float>().ToArray();
+    }
+
+    private static double[] Doubles(Tensor t)
+    {
+        using var cpu = t.detach().to(ScalarType.Float64).cpu().contiguous();
+        return cpu.data<double>().ToArray();
+    }
+}
