@@ -16,6 +16,7 @@ public static class DiagnosticDescriptors
     private const string Configuration = "Dwf.Configuration";
     private const string Layers = "Dwf.Layers";
     private const string Training = "Dwf.Training";
+    private const string Deployment = "Dwf.Deployment";
 
     public static readonly DiagnosticDescriptor ClassNotPartial = new(
         id: DiagnosticIds.ClassNotPartial,
@@ -176,4 +177,18 @@ public static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "LambdaScaling.FanIn scales each layer's λ against the largest fan-in among all factorized weights of the model, so it is a setting of the whole model: it belongs on the class's [Factorize]. Its values are Uniform and FanIn. The runtime rejects such plans when the module is constructed.",
         helpLinkUri: HelpLinkBase + DiagnosticIds.LambdaScalingInvalid + ".md");
+
+    /// <summary>
+    /// Reported as a Warning inside a <c>[Factorize]</c> class (the model a user will collapse and serve) and
+    /// as Info in any other module (a block of such a model, or an unrelated one).
+    /// </summary>
+    public static readonly DiagnosticDescriptor SubmoduleForwardSkipsHooks = new(
+        id: DiagnosticIds.SubmoduleForwardSkipsHooks,
+        title: "A submodule called with forward() skips TorchSharp's hooks",
+        messageFormat: "'{0}.forward(...)' skips TorchSharp's forward hooks, so SparseForward cannot run '{0}' with sparse kernels (and no hook ever sees it): call '{0}.call(...)'",
+        category: Deployment,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "TorchSharp runs forward hooks only in Module.call. SparseForward serves a collapsed model's Linear and Conv2d layers (and folds the BatchNorm after them) through hooks; a layer invoked with forward() keeps computing densely, and SparseForward.Create refuses the model, naming the layer. call() computes the same thing and runs the hooks.",
+        helpLinkUri: HelpLinkBase + DiagnosticIds.SubmoduleForwardSkipsHooks + ".md");
 }

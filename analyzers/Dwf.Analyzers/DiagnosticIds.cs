@@ -22,4 +22,5 @@ public static class DiagnosticIds
     public const string InitStdValueIgnored = "DWF014";
     public const string TargetCompressionInvalid = "DWF015";
     public const string LambdaScalingInvalid = "DWF016";
+    public const string SubmoduleForwardSkipsHooks = "DWF017";
 }

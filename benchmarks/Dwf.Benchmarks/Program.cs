@@ -17,6 +17,7 @@ public static class Program
         root.Add(MemoryVerb.Create());
         root.Add(ConvertVerb.Create());
         root.Add(DeploymentVerb.Create());
+        root.Add(SparseForwardVerb.Create());
         root.Add(NumericsVerb.Create());
         root.Add(ScalarRaceVerb.Create());
         root.Add(StabilityVerb.Create());

@@ -17,6 +17,7 @@ public sealed class AnalyzerRegistrationTests
         new FieldAttributeAnalyzer(),
         new ReservedMemberAnalyzer(),
         new OptimizerAnalyzer(),
+        new SubmoduleForwardAnalyzer(),
     };
 
     [Theory]

@@ -39,6 +39,7 @@ public sealed class CatalogTests
         { "DWF010", DiagnosticSeverity.Warning },
         { "DWF011", DiagnosticSeverity.Error },
         { "DWF012", DiagnosticSeverity.Warning },
+        { "DWF017", DiagnosticSeverity.Warning },
     };
 
     [Theory]
