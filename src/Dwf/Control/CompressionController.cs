@@ -203,7 +203,7 @@ public sealed class CompressionController
 
     /// <summary>The controller's state, for checkpoints.</summary>
     public CompressionControllerState state_dict() =>
-        new(TargetCompression, TotalSteps, Steps, _logScale, _peakRates.ToArray(), _momentum, LastProjectedCompression, LastCompression, _slope, MaskThreshold);
+        new(TargetCompression, TotalSteps, Steps, _logScale, _peakRates.ToArray(), _momentum, LastProjectedCompression, LastCompression, _slope, MaskThreshold, _options.FineTuneFraction);
 
     /// <summary>Throws <see cref="ArgumentException"/> when <paramref name="state"/> was saved by a controller with other options.</summary>
     internal void ThrowIfIncompatible(CompressionControllerState state)
@@ -214,6 +214,14 @@ public sealed class CompressionController
             throw new ArgumentException(string.Create(
                 CultureInfo.InvariantCulture,
                 $"The saved controller state is for target CR {state.TargetCompression:G4} over {state.TotalSteps} steps with {state.PeakFactorRates.Count} factor groups; this controller has CR {TargetCompression:G4}, {TotalSteps} steps, {_peakRates.Length} groups. Resume with the same options."), nameof(state));
+        }
+
+        if (state.FineTuneFraction is double saved && saved != _options.FineTuneFraction)
+        {
+            // 0 is the paper's protocol (λ to the end), > 0 a mask phase and a fine-tune: one cannot continue the other.
+            throw new ArgumentException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The saved controller state is from a run with FineTuneFraction = {saved:G4}; this controller has {_options.FineTuneFraction:G4}. Resume with the same options (CompressionControllerOptions.FineTuneFraction)."), nameof(state));
         }
     }
 

@@ -16,6 +16,7 @@ namespace Dwf;
 /// <param name="LastCompression">The ratio at the exact threshold at the last update.</param>
 /// <param name="ProjectedSlope">The smoothed rise of ln(projected ratio) per tenth of the run.</param>
 /// <param name="MaskThreshold">The magnitude below which weights were removed when the mask was fixed (<c>null</c>: not yet, or no fine-tuning phase).</param>
+/// <param name="FineTuneFraction">The <see cref="CompressionControllerOptions.FineTuneFraction"/> of the run (<c>null</c> in states saved before it was recorded): a run with a mask phase and one without cannot continue each other.</param>
 public sealed record CompressionControllerState(
     double TargetCompression,
     long TotalSteps,
@@ -26,4 +27,5 @@ public sealed record CompressionControllerState(
     double LastProjectedCompression,
     double LastCompression,
     double ProjectedSlope,
-    double? MaskThreshold = null);
+    double? MaskThreshold = null,
+    double? FineTuneFraction = null);

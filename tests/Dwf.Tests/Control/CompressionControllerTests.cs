@@ -271,6 +271,12 @@ public sealed class CompressionControllerTests
         Assert.Contains("total number of steps", Assert.Throws<InvalidOperationException>(controller.step).Message, StringComparison.Ordinal);
         var other = new CompressionController(factorization.CreateSgd(0.1), 50, total_steps: 2);
         Assert.Contains("Resume with the same options", Assert.Throws<ArgumentException>(() => other.load_state_dict(controller.state_dict())).Message, StringComparison.Ordinal);
+
+        // The paper's protocol (no mask phase) and the default two phases cannot continue each other.
+        var paperProtocol = new CompressionController(factorization.CreateSgd(0.1), 100, total_steps: 2, new CompressionControllerOptions { FineTuneFraction = 0 });
+        var twoPhases = new CompressionController(factorization.CreateSgd(0.1), 100, total_steps: 2);
+        Assert.Contains("FineTuneFraction = 0", Assert.Throws<ArgumentException>(() => twoPhases.load_state_dict(paperProtocol.state_dict())).Message, StringComparison.Ordinal);
+        twoPhases.load_state_dict(paperProtocol.state_dict() with { FineTuneFraction = null }); // a state saved before the fraction was recorded
     }
 
     [Fact]
