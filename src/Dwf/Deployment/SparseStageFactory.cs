@@ -33,10 +33,12 @@ internal static class SparseStageFactory
                     var c = s.Layer;
                     var weight = Floats(c.weight, (int)c.weight.numel());
                     nonZero += weight.Count(v => v != 0f);
+                    int padH = (int)c.padding![0], padW = (int)c.padding![1];
                     stages.Add(new SparseConv2dStage(
-                        weight, Floats(c.bias, (int)c.out_channels), (int)c.out_channels, (int)c.in_channels,
-                        (int)c.kernel_size[0], (int)c.kernel_size[1], Ints(c.stride), Ints(c.padding!), Ints(c.dilation),
-                        (int)inShape[1], (int)inShape[2], (int)outShape[1], (int)outShape[2]));
+                        new SparseConvolution(
+                            weight, Floats(c.bias, (int)c.out_channels), (int)c.out_channels, (int)c.in_channels, (int)c.groups,
+                            (int)c.kernel_size[0], (int)c.kernel_size[1], ((int)c.stride[0], (int)c.stride[1]), ((int)c.dilation[0], (int)c.dilation[1]), (padH, padH, padW, padW)),
+                        (int)inShape[0], (int)inShape[1], (int)inShape[2]));
                     break;
                 }
 
