@@ -153,6 +153,12 @@ internal sealed class SparseConvolution
         Span<float> scratch = plan.Accumulator;
         for (int o = 0; o < _outChannels; o++)
         {
+            if (_tapStarts[o] == _tapStarts[o + 1])
+            {
+                y.Slice(o * outPlane, outPlane).Fill(_bias[o]); // no tap left: the channel is its bias (common at high CR)
+                continue;
+            }
+
             var target = direct ? y.Slice(o * outPlane, outPlane) : scratch;
             target[..length].Fill(_bias[o]);
             var accumulated = target[..length];
