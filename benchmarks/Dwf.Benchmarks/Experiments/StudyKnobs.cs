@@ -138,7 +138,8 @@ public sealed class StudyKnobs : IEquatable<StudyKnobs>
                 "finetune" => options with { FineTuneFraction = value },
                 "pace" => options with { PaceByShrinkage = value != 0 },
                 "maxlambda" => options with { MaxLambda = value },
-                _ => throw new ArgumentException($"--controller: unknown setting '{name}'; use gain, ramp, anticipation, efficiency, threshold, initial, collapse, finetune, pace (1/0) or maxlambda."),
+                "ceiling" => options with { MaskPhaseLambdaCeiling = value },
+                _ => throw new ArgumentException($"--controller: unknown setting '{name}'; use gain, ramp, anticipation, efficiency, threshold, initial, collapse, finetune, pace (1/0), maxlambda or ceiling."),
             };
         }
 

@@ -111,12 +111,21 @@ public sealed class CompressionController
         // Stored as the plain-SGD momentum with the same amplification (1/(1 − β)), so checkpoints keep one format.
         _momentum = rates.Count == 0 ? 0 : 1.0 - (1.0 / rates.Max(r => r.StepAmplification));
         double largestLambda = _weights.Max(w => w.InitialLambda);
-        _logScaleBounds = (Math.Log(_options.MinLambda / largestLambda), Math.Log(_options.MaxLambda / largestLambda));
+        double low = Math.Log(_options.MinLambda / largestLambda), high = Math.Log(_options.MaxLambda / largestLambda);
+        if (_options.FineTuneFraction > 0)
+        {
+            high = Math.Max(low, Math.Min(high, Math.Log(_options.MaskPhaseLambdaCeiling)));
+        }
+
+        _logScaleBounds = (low, high);
         LastProjectedCompression = LastCompression = 1.0;
 
         // Start low for modest targets: a weight the penalty has killed does not come back, so the target is
         // approached from below (the controller raises λ within a few shrink units when it has to).
-        _logScale = Math.Log(_options.InitialLambdaScale ?? Math.Min(2.0, 0.5 * Math.Pow(target_compression / 100.0, 2.0 / 3.0)));
+        _logScale = Math.Clamp(
+            Math.Log(_options.InitialLambdaScale ?? Math.Min(2.0, 0.5 * Math.Pow(target_compression / 100.0, 2.0 / 3.0))),
+            _logScaleBounds.Low,
+            _logScaleBounds.High);
         ApplyLambda();
     }
 
@@ -515,6 +524,7 @@ public sealed class CompressionController
         Require(o.FineTuneFraction >= 0 && o.FineTuneFraction < 1 && o.FineTuneFraction < 1 - o.RampFraction + 1e-12, nameof(o.FineTuneFraction), o.FineTuneFraction, "must be in [0, 1) and leave the ramp (RampFraction) before the mask is fixed");
         Require(o.ShrinkageEfficiency >= 0 && o.ShrinkageEfficiency <= 1, nameof(o.ShrinkageEfficiency), o.ShrinkageEfficiency, "must be in [0, 1]");
         Require(o.MinLambda > 0 && o.MaxLambda > o.MinLambda && double.IsFinite(o.MaxLambda), nameof(o.MaxLambda), o.MaxLambda, "must be finite, with 0 < MinLambda < MaxLambda");
+        Require(o.MaskPhaseLambdaCeiling > 0, nameof(o.MaskPhaseLambdaCeiling), o.MaskPhaseLambdaCeiling, "must be > 0 (double.PositiveInfinity: no ceiling)");
         ArgumentNullException.ThrowIfNull(o.Schedule);
         return o;
     }

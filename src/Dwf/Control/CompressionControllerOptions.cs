@@ -82,6 +82,16 @@ public sealed record CompressionControllerOptions
     /// </summary>
     public bool PaceByShrinkage { get; init; } = true;
 
+    /// <summary>
+    /// With a mask phase (<see cref="FineTuneFraction"/> &gt; 0), the largest factor the controller applies to the weights'
+    /// own λ (default 1: λ never exceeds what the model was configured with; <see cref="double.PositiveInfinity"/>: no
+    /// ceiling). There the mask does the pruning and the penalty only thins the weights it chooses among; a strong penalty
+    /// costs accuracy that a short fine-tune cannot buy back (ResNet-20 with BatchNorm, 3 epochs, target 50: 89.56 % with
+    /// the ceiling, 85.68 % without, where λ rose to 3.6e-3; docs/normalization.md). Not used without a mask phase, where
+    /// the penalty alone must reach the target.
+    /// </summary>
+    public double MaskPhaseLambdaCeiling { get; init; } = 1.0;
+
     /// <summary>Bounds of λ (default 1e-6 and 0.1, mean-loss convention).</summary>
     public double MinLambda { get; init; } = 1e-6;
 

@@ -36,8 +36,10 @@ public sealed class ControllerShortBudgetTests
         // most Gain × (ln-shrinkage of a dying weight over the interval) = 3 × 2λ·lr_t/(1 − β) × interval, computed
         // here from the λ the weights carry and the cosine rate.
         const long Total = 400;
-        var (paced, pacedPath) = LambdaPath(new CompressionControllerOptions { FineTuneFraction = fineTuneFraction }, Total);
-        var (unpaced, _) = LambdaPath(new CompressionControllerOptions { FineTuneFraction = fineTuneFraction, PaceByShrinkage = false }, Total);
+        // No ceiling: the pacing alone is under test (the mask phase's λ ceiling would stop the wind-up by itself).
+        var options = new CompressionControllerOptions { FineTuneFraction = fineTuneFraction, MaskPhaseLambdaCeiling = double.PositiveInfinity };
+        var (paced, pacedPath) = LambdaPath(options, Total);
+        var (unpaced, _) = LambdaPath(options with { PaceByShrinkage = false }, Total);
 
         double bound = 0;
         for (int k = 0; k < pacedPath.Count - 1; k++) // update k + 1 raises λ from pacedPath[k] to pacedPath[k + 1]
@@ -51,6 +53,24 @@ public sealed class ControllerShortBudgetTests
         Assert.True(risen > 0, "the paced controller never raised λ");
         Assert.True(risen <= bound * (1 + 1e-9), $"ln λ rose by {risen:G6}, the shrinkage allows {bound:G6}");
         Assert.True(unpaced > 20 * paced, $"without pacing λ ends at {unpaced:G3}, with it at {paced:G3}: the test would not see the wind-up");
+    }
+
+    [Fact]
+    public void With_a_mask_phase_lambda_never_exceeds_the_configured_lambda_unless_the_ceiling_is_lifted()
+    {
+        // The same wind-up setting (the weights never move, the controller always wants more λ), without pacing.
+        const long Total = 400;
+        var unpaced = new CompressionControllerOptions { PaceByShrinkage = false };
+        var (_, capped) = LambdaPath(unpaced, Total);
+        Assert.All(capped, lambda => Assert.True(lambda <= 3e-4 * (1 + 1e-12), $"λ {lambda:G4} above the configured 3e-4"));
+        Assert.Equal(3e-4, capped[^1], 12); // it did rise to the ceiling
+
+        var (_, twice) = LambdaPath(unpaced with { MaskPhaseLambdaCeiling = 2 }, Total);
+        Assert.Equal(6e-4, twice.Max(), 12);
+        var (lifted, _) = LambdaPath(unpaced with { MaskPhaseLambdaCeiling = double.PositiveInfinity }, Total);
+        Assert.True(lifted > 1e-2, $"without a ceiling λ winds up (ends at {lifted:G3})");
+        var (paperProtocol, _) = LambdaPath(unpaced with { FineTuneFraction = 0 }, Total);
+        Assert.True(paperProtocol > 1e-2, $"without a mask phase the ceiling does not apply (λ ends at {paperProtocol:G3})");
     }
 
     private static (double Final, List<double> Path) LambdaPath(CompressionControllerOptions options, long total)
