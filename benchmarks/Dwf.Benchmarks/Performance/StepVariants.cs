@@ -25,6 +25,7 @@ internal static class StepVariants
         new StepVariant("dwf-D2", "Factorization at D = 2, CreateSgd (fused CPU kernel)", net => Factorized(net, 2, fused: true)),
         new StepVariant("dwf-D3", "the generated [Factorize(Depth = 3)] model (zoo nets: Factorization.Attach, the same code), CreateSgd (fused CPU kernel)", net => Generated(net)),
         new StepVariant("dwf-D4", "Factorization at D = 4, CreateSgd (fused CPU kernel)", net => Factorized(net, 4, fused: true)),
+        new StepVariant("dwf-D3-target", "D = 3 with a CompressionController (target 50) in its mask phase: the controller's step, with the mask re-applied, after every optimizer step", net => Targeted(net)),
         new StepVariant("dwf-D3-general", "D = 3 with the fused kernel off (tensor-op path, as on a GPU)", net => Factorized(net, 3, fused: false)),
         new StepVariant("reference-D3", "hand-written explicit product in forward, plain autograd and SGD", net => Reference(net, 3)) { Supports = IsLeNet },
     };
@@ -70,6 +71,27 @@ internal static class StepVariants
         var optimizer = factorization.CreateSgd(Lr, Momentum);
         optimizer.UseFusedKernel = fused;
         return Bind(net, model, optimizer);
+    }
+
+    private static Action Targeted(string net)
+    {
+        var model = Place(Experiments.Nets.Create(net));
+        var factorization = Factorization.Attach(model, new FactorizationPlan(new FactorizationOptions { Depth = 3, Lambda = Lambda }));
+        var optimizer = factorization.CreateSgd(Lr, Momentum);
+        // A long run, advanced into its mask phase (from 5 % of the steps); the timed steps stay between two mask events.
+        const long Total = 20_000;
+        var controller = factorization.CreateCompressionController(optimizer, Total, target_compression: 50);
+        for (long i = 0; i < (Total / 20) + 100; i++)
+        {
+            controller.step();
+        }
+
+        var step = Bind(net, model, optimizer);
+        return () =>
+        {
+            step();
+            controller.step();
+        };
     }
 
     private static Action Generated(string net)
