@@ -73,6 +73,28 @@ public sealed class ControllerShortBudgetTests
         Assert.True(paperProtocol > 1e-2, $"without a mask phase the ceiling does not apply (λ ends at {paperProtocol:G3})");
     }
 
+    [Fact]
+    public void The_ceiling_holds_only_where_the_mask_phase_is_short_in_shrinkage()
+    {
+        // Budget = ln-shrinkage at the configured λ over the mask phase: 2λ·Σ lr_t / (1 − β), closed form for the cosine:
+        // Σ over the first 60 % of T steps of ½(1 + cos πt/T)·lr = lr·T·(0.6 + sin(0.6π)/(2π))/… (0.5·(0.6 + sin(0.6π)/π)).
+        var model = Model(seed: 12);
+        var factorization = Factorization.Find(model)!;
+        double factorRate = 0.1 * DepthLearningRate.Multiplier(3);
+        double perStep = 2 * 3e-4 * factorRate / (1 - 0.9);
+        double cosineShare = 0.5 * (0.6 + (Math.Sin(0.6 * Math.PI) / Math.PI));
+        var start = new CompressionControllerOptions { InitialLambdaScale = 10 }; // asks for 3e-3 at once
+        foreach (long total in new long[] { 400, 200_000 })
+        {
+            var controller = factorization.CreateCompressionController(factorization.CreateSgd(lr: 0.1, momentum: 0.9), total, target_compression: 20, start);
+            Assert.Equal(perStep * cosineShare * total, controller.MaskPhaseShrinkBudget, 6);
+            double expected = controller.MaskPhaseShrinkBudget < 5 ? 3e-4 : 3e-3;
+            Assert.Equal(expected, MeanLambda(factorization), 12);
+        }
+
+        Assert.True(perStep * cosineShare * 200_000 > 5 && perStep * cosineShare * 400 < 5, "the two runs must fall on both sides of the rule");
+    }
+
     private static (double Final, List<double> Path) LambdaPath(CompressionControllerOptions options, long total)
     {
         var model = Model(seed: 11);
