@@ -49,6 +49,21 @@ public sealed class SparseForwardTests
     }
 
     [Fact]
+    public void InputsOfAnotherSizeThanTheProbeAreServedToo()
+    {
+        // ResNet-20 pools adaptively, so it takes any image size; every kernel re-plans for the new size.
+        using var scope = NewDisposeScope();
+        var (model, twin) = Twins(() => new ResNet20(), 912, 0.9);
+        using var sparse = SparseForward.Create(model, new long[] { 1, 28, 28 });
+        using var noGrad = no_grad();
+        foreach (var size in new[] { 20, 33, 28 })
+        {
+            var input = randn(2, 1, size, size);
+            TensorAssert.RelativelyClose(twin.call(input), sparse.call(input), Tolerance, $"{size}x{size} input");
+        }
+    }
+
+    [Fact]
     public void MobileNetStyleWithDepthwiseAndStridedConvolutionsMatches()
     {
         using var scope = NewDisposeScope();

@@ -129,25 +129,45 @@ internal sealed class ServedLayer : IDisposable
     /// <summary>A cached empty batch for the input shape last seen (outside any dispose scope).</summary>
     private sealed class EmptyBatch : IDisposable
     {
+        private readonly List<Tensor> _retired = new();
         private Tensor? _tensor;
         private long[] _inputShape = Array.Empty<long>();
 
         public Tensor For(long[] inputShape, Func<long[], long[]> emptyShape)
         {
-            if (_tensor is null || !_inputShape.AsSpan().SequenceEqual(inputShape))
+            // Locked: forwards on several threads may meet here; a tensor handed out is replaced only for another
+            // input shape, and a zero-sample tensor is never read, so an old one in use elsewhere is harmless to
+            // keep until the layer is disposed.
+            lock (_retired)
             {
-                _tensor?.Dispose();
-                _tensor = empty(emptyShape(inputShape), dtype: ScalarType.Float32).DetachFromDisposeScope();
-                _inputShape = inputShape;
-            }
+                if (_tensor is null || !_inputShape.AsSpan().SequenceEqual(inputShape))
+                {
+                    if (_tensor is not null)
+                    {
+                        _retired.Add(_tensor);
+                    }
 
-            return _tensor;
+                    _tensor = empty(emptyShape(inputShape), dtype: ScalarType.Float32).DetachFromDisposeScope();
+                    _inputShape = inputShape;
+                }
+
+                return _tensor;
+            }
         }
 
         public void Dispose()
         {
-            _tensor?.Dispose();
-            _tensor = null;
+            lock (_retired)
+            {
+                _tensor?.Dispose();
+                _tensor = null;
+                foreach (var tensor in _retired)
+                {
+                    tensor.Dispose();
+                }
+
+                _retired.Clear();
+            }
         }
     }
 }
