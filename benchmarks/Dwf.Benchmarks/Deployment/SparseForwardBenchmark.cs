@@ -4,6 +4,8 @@ using System.Linq;
 using Dwf.Benchmarks.Experiments;
 using Dwf.Benchmarks.Shared;
 using Dwf.Deployment;
+using Dwf.Numerics;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -92,10 +94,13 @@ internal static class SparseForwardBenchmark
         long total = 0;
         nonZero = 0;
         using (no_grad())
+        using (var keepProbability = (1.0 / target).ToScalar())
+        using (var spread = 0.2.ToScalar())
+        using (var half = 0.5.ToScalar())
         {
             foreach (var (_, weight) in Nets.PrunableWeights(model))
             {
-                using var keep = rand(weight.shape, generator: generator).lt(1.0 / target);
+                using var keep = rand(weight.shape, generator: generator).lt(keepProbability);
                 weight.mul_(keep);
                 total += weight.numel();
                 nonZero += weight.count_nonzero().item<long>();
@@ -104,10 +109,10 @@ internal static class SparseForwardBenchmark
             foreach (var norm in model.modules().OfType<BatchNorm2d>())
             {
                 long n = norm.num_features;
-                norm.running_mean!.copy_(randn(n, generator: generator).mul(0.2));
-                norm.running_var!.copy_(rand(n, generator: generator).add(0.5));
-                norm.weight.copy_(rand(n, generator: generator).add(0.5));
-                norm.bias!.copy_(randn(n, generator: generator).mul(0.2));
+                norm.running_mean!.copy_(randn(n, generator: generator).mul(spread));
+                norm.running_var!.copy_(rand(n, generator: generator).add(half, Scalars.One));
+                norm.weight.copy_(rand(n, generator: generator).add(half, Scalars.One));
+                norm.bias!.copy_(randn(n, generator: generator).mul(spread));
             }
         }
 
