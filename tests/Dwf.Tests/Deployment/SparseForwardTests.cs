@@ -231,6 +231,24 @@ public sealed class SparseForwardTests
         Assert.Contains("Collapse()", refused.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ALayerCalledTwicePerForwardIsServedBothTimesAndNotFolded()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(913);
+        var model = new SharedLayer();
+        Sparsify.ZeroSmallest(Sparsify.Parameter(model, "shared.weight"), 0.7);
+        var input = randn(4, 6);
+        using var noGrad = no_grad();
+        model.eval();
+        var expected = model.call(input);
+        using var sparse = SparseForward.Create(model, new long[] { 6 });
+        var shared = sparse.Layers.Single(l => l.Name == "shared");
+        Assert.Equal(SparseLayerStatus.Sparse, shared.Status);
+        Assert.Null(shared.FoldedNorm); // called twice: the norm after its first call cannot be folded into both
+        TensorAssert.RelativelyClose(expected, sparse.call(input), Tolerance, "shared layer");
+    }
+
     // A model and an identical dense twin: weights pruned per layer, BatchNorm statistics and affine
     // parameters away from their identity initialization (so that folding has something to fold).
     private static (Module<Tensor, Tensor> Model, Module<Tensor, Tensor> Twin) Twins(Func<Module<Tensor, Tensor>> create, int seed, double zeroFraction)
@@ -297,6 +315,17 @@ public sealed class SparseForwardTests
             : base(nameof(CallsForwardDirectly)) => RegisterComponents();
 
         public override Tensor forward(Tensor input) => second.forward(functional.relu(first.call(input)));
+    }
+
+    private sealed class SharedLayer : Module<Tensor, Tensor>
+    {
+        private readonly Linear shared = Linear(6, 6);
+        private readonly BatchNorm1d norm = BatchNorm1d(6);
+
+        public SharedLayer()
+            : base(nameof(SharedLayer)) => RegisterComponents();
+
+        public override Tensor forward(Tensor input) => shared.call(functional.relu(norm.call(shared.call(input))));
     }
 
     private sealed class NormAndSkipOfTheSameTensor : Module<Tensor, Tensor>
