@@ -74,6 +74,7 @@ public sealed class DepthwiseSeparableBlock : Module<Tensor, Tensor>
     {
         var x = functional.relu(bn1.call(depthwise.call(input)));
         x = functional.relu(bn2.call(pointwise.call(x)));
-        return residual ? x.add_(input, Scalars.One) : x;
+        // Out of place: x is the ReLU output that autograd saved for the backward pass.
+        return residual ? x.add(input, Scalars.One) : x;
     }
 }
