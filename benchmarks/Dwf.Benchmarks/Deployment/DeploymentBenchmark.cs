@@ -116,7 +116,8 @@ internal static class DeploymentBenchmark
         return new FileInfo(path).Length;
     }
 
-    private static double MaxRelativeDifference(nn.Module<Tensor, Tensor> reference, nn.Module<Tensor, Tensor> form, Tensor images)
+    /// <summary>max |out − out_reference| / max |out_reference| over <paramref name="images"/>.</summary>
+    public static double MaxRelativeDifference(nn.Module<Tensor, Tensor> reference, nn.Module<Tensor, Tensor> form, Tensor images)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

@@ -56,7 +56,7 @@ internal static class SparseForwardBenchmark
         Console.WriteLine($"{Nets.DisplayName(name)} at CR {ratio:F1} (random mask for target {target}): {sparse.NonZeroWeights} non-zero weights served sparsely");
         var generator = new Generator((ulong)s.Seed + 7);
         using var check = randn(new[] { 256L }.Concat(shape).ToArray(), generator: generator);
-        var differences = forms.Select(f => MaxRelativeDifference(dense, f.Module, check)).ToArray();
+        var differences = forms.Select(f => DeploymentBenchmark.MaxRelativeDifference(dense, f.Module, check)).ToArray();
 
         int defaultThreads = get_num_threads();
         set_num_threads(s.TorchThreads);
@@ -119,14 +119,5 @@ internal static class SparseForwardBenchmark
         ratio = (double)total / Math.Max(nonZero, 1);
         model.eval();
         return model;
-    }
-
-    private static double MaxRelativeDifference(nn.Module<Tensor, Tensor> reference, nn.Module<Tensor, Tensor> form, Tensor input)
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var expected = reference.call(input);
-        var actual = form.call(input);
-        return expected.sub(actual).abs().max().item<float>() / expected.abs().max().item<float>();
     }
 }

@@ -113,6 +113,9 @@ internal static class CommonOptions
     /// <summary>Where the experiments verb writes a pair's results, and where summarize reads them.</summary>
     public static string DefaultResults(string net, string dataset) => Path.Combine("docs", "results", $"{net}-{dataset}");
 
+    /// <summary>The items of a comma-separated option value ("a, b,c" → a, b, c; empty items dropped).</summary>
+    public static string[] Items(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary>Parses "a,b,c" into numbers, with an error that names the option.</summary>
     public static double[] ParseList(string? text, string option, double[] fallback)
     {
@@ -123,7 +126,7 @@ internal static class CommonOptions
 
         try
         {
-            return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            return Items(text)
                 .Select(v => double.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture))
                 .ToArray();
         }

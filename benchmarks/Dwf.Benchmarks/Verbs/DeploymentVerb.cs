@@ -46,12 +46,12 @@ internal static class DeploymentVerb
             }
 
             var settings = new DeploymentSettings(
-                Split(result.GetValue(models)!), Split(result.GetValue(ratios)!).Select(Format.ParseDouble).ToArray(),
-                Split(result.GetValue(batches)!).Select(int.Parse).ToArray(), result.GetValue(rounds), result.GetValue(epochs), result.GetValue(seed),
+                CommonOptions.Items(result.GetValue(models)!), CommonOptions.Items(result.GetValue(ratios)!).Select(Format.ParseDouble).ToArray(),
+                CommonOptions.Items(result.GetValue(batches)!).Select(int.Parse).ToArray(), result.GetValue(rounds), result.GetValue(epochs), result.GetValue(seed),
                 result.GetValue(output)!, result.GetValue(work)!, result.GetValue(dataDir), result.GetValue(threads))
             {
                 Collapsed = result.GetValue(collapsed) is string pairs
-                    ? Split(pairs).Select(pair => pair.Split('=', 2)).Select(p => p.Length == 2 ? (p[0], p[1]) : throw new ArgumentException($"--collapsed: expected net=path, got '{string.Join("=", p)}'.")).ToArray()
+                    ? CommonOptions.Items(pairs).Select(pair => pair.Split('=', 2)).Select(p => p.Length == 2 ? (p[0], p[1]) : throw new ArgumentException($"--collapsed: expected net=path, got '{string.Join("=", p)}'.")).ToArray()
                     : Array.Empty<(string, string)>(),
                 TrainingDevice = on,
             };
@@ -81,6 +81,4 @@ internal static class DeploymentVerb
         });
         return command;
     }
-
-    private static string[] Split(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -85,7 +85,7 @@ internal static class ExperimentsVerb
             {
                 plan = plan with
                 {
-                    Methods = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    Methods = CommonOptions.Items(list)
                         .Select(m => Enum.TryParse<Method>(m, ignoreCase: true, out var parsed) ? parsed : throw new ArgumentException($"--methods: unknown method '{m}'; use {string.Join(", ", Enum.GetNames<Method>())}."))
                         .ToArray(),
                 };

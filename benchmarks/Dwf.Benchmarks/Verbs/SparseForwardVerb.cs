@@ -34,8 +34,8 @@ internal static class SparseForwardVerb
             }
 
             var settings = new SparseForwardSettings(
-                Split(result.GetValue(models)!), Split(result.GetValue(ratios)!).Select(Format.ParseDouble).ToArray(),
-                Split(result.GetValue(batches)!).Select(int.Parse).ToArray(), result.GetValue(rounds), result.GetValue(seed), result.GetValue(threads));
+                CommonOptions.Items(result.GetValue(models)!), CommonOptions.Items(result.GetValue(ratios)!).Select(Format.ParseDouble).ToArray(),
+                CommonOptions.Items(result.GetValue(batches)!).Select(int.Parse).ToArray(), result.GetValue(rounds), result.GetValue(seed), result.GetValue(threads));
             var table = new ResultTable("model", "target CR", "CR (random mask)", "batch", "form", "µs / forward (median)", "speed-up vs dense", "non-zero weights", "max rel. output diff");
             foreach (var row in SparseForwardBenchmark.Run(settings))
             {
@@ -57,6 +57,4 @@ internal static class SparseForwardVerb
         });
         return command;
     }
-
-    private static string[] Split(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

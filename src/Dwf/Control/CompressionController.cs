@@ -338,31 +338,31 @@ public sealed class CompressionController
 
     private double ShrinkOverMaskPhase()
     {
-        double lambda = 0, count = 0, rate = 0;
-        foreach (var (weight, initialLambda) in _weights)
-        {
-            lambda += initialLambda * weight.Count;
-            rate += PeakRate(weight.Depth) * weight.Count;
-            count += weight.Count;
-        }
-
+        var (lambda, rate) = MeanLambdaAndPeakRate(1.0);
         double steps = (_options.Schedule.RemainingIntegral(0.0) - _options.Schedule.RemainingIntegral((double)_fineTuneStep / TotalSteps)) * TotalSteps;
-        return ShrinkPerStep(lambda / count, rate / count) * steps;
+        return ShrinkPerStep(lambda, rate) * steps;
     }
 
     // The ln-shrinkage a dying weight received over the last interval: at the count-weighted mean λ and the current
     // learning rate of the schedule.
     private double ShrinkSince(double progress)
     {
+        var (lambda, rate) = MeanLambdaAndPeakRate(LambdaScale);
+        return ShrinkPerStep(lambda, rate * _options.Schedule.FactorAt(progress)) * _interval;
+    }
+
+    // The count-weighted means of λ (each weight's initial λ times lambdaScale) and of the factors' peak learning rate.
+    private (double Lambda, double PeakRate) MeanLambdaAndPeakRate(double lambdaScale)
+    {
         double lambda = 0, count = 0, rate = 0;
         foreach (var (weight, initialLambda) in _weights)
         {
-            lambda += initialLambda * LambdaScale * weight.Count;
+            lambda += initialLambda * lambdaScale * weight.Count;
             rate += PeakRate(weight.Depth) * weight.Count;
             count += weight.Count;
         }
 
-        return ShrinkPerStep(lambda / count, rate / count * _options.Schedule.FactorAt(progress)) * _interval;
+        return (lambda / count, rate / count);
     }
 
     // ln-shrinkage of a dying W per step: each of its D factors loses lr·2λ/D per step, amplified 1/(1 − β) by momentum

@@ -61,7 +61,8 @@ internal static class SparseStageFactory
         return (stages.ToArray(), nonZero);
     }
 
-    private static float[] Floats(Tensor? tensor, int countIfMissing) =>
+    /// <summary>A tensor's values as float32 (zeros when it is missing, e.g. a layer without bias); call inside a dispose scope.</summary>
+    internal static float[] Floats(Tensor? tensor, int countIfMissing) =>
         tensor is null ? new float[countIfMissing] : tensor.detach().to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
 
     private static int[] Ints(long[] values) => values.Select(v => checked((int)v)).ToArray();

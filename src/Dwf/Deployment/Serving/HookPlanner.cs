@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using Dwf.Numerics;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -102,7 +101,12 @@ internal static class HookPlanner
             return null;
         }
 
-        int index = calls.ToList().IndexOf(layerCalls[0]);
+        int index = 0;
+        while (!ReferenceEquals(calls[index], layerCalls[0]))
+        {
+            index++;
+        }
+
         if (index + 1 >= calls.Count)
         {
             return null;

@@ -9,10 +9,11 @@ internal interface ILayerKernel
     long NonZeroWeights { get; }
 
     /// <summary>
-    /// What the layer would return for <paramref name="input"/> (whose shape is <paramref name="shape"/>: reading
-    /// a tensor's shape costs a native call, so it is read once per call), as a new tensor.
+    /// What the layer would return for <paramref name="input"/>, as a new tensor of <paramref name="outputShape"/>
+    /// (from <see cref="OutputShape"/>). The input's <paramref name="shape"/> is passed in: reading a tensor's shape
+    /// costs a native call, so it is read once per call.
     /// </summary>
-    Tensor Forward(Tensor input, long[] shape);
+    Tensor Forward(Tensor input, long[] shape, long[] outputShape);
 
     /// <summary>The shape of the result for an input of <paramref name="shape"/>.</summary>
     long[] OutputShape(long[] shape);

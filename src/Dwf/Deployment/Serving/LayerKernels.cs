@@ -66,8 +66,8 @@ internal static class LayerKernels
     // W'[o, …] = W[o, …]·s[o], b'[o] = (b[o] − mean[o])·s[o] + β[o], s = γ/√(var + ε); computed in double.
     private static (float[] Weight, float[] Bias) Fold(Tensor weight, Tensor? bias, BatchNorm? norm, int outputs)
     {
-        var w = Floats(weight);
-        var b = bias is null ? new float[outputs] : Floats(bias);
+        var w = SparseStageFactory.Floats(weight, 0);
+        var b = SparseStageFactory.Floats(bias, outputs);
         if (norm is null)
         {
             return (w, b);
@@ -107,12 +107,6 @@ internal static class LayerKernels
         }
 
         return (0, 0, 0, 0);
-    }
-
-    private static float[] Floats(Tensor t)
-    {
-        using var cpu = t.detach().to(ScalarType.Float32).cpu().contiguous();
-        return cpu.data<float>().ToArray();
     }
 
     private static double[] Doubles(Tensor t)

@@ -72,9 +72,10 @@ internal sealed class ServedLayer : IDisposable
             var shape = t_pendingShape!;
             t_pending = null;
             denseOfNothing.Dispose();
-            var output = Kernel.Forward(input, shape);
+            var outputShape = Kernel.OutputShape(shape);
+            var output = Kernel.Forward(input, shape, outputShape);
             t_lastOutput = output;
-            t_lastOutputShape = Kernel.OutputShape(shape);
+            t_lastOutputShape = outputShape;
             return output;
         });
         _removers.Add(pre.remove);

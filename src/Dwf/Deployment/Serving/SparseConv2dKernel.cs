@@ -31,9 +31,9 @@ internal sealed class SparseConv2dKernel : ILayerKernel
             : new long[] { _convolution.OutChannels, outHeight, outWidth };
     }
 
-    public Tensor Forward(Tensor input, long[] shape)
+    public Tensor Forward(Tensor input, long[] shape, long[] outputShape)
     {
-        var output = empty(OutputShape(shape), dtype: ScalarType.Float32);
+        var output = empty(outputShape, dtype: ScalarType.Float32);
         int batch = shape.Length == 4 ? checked((int)shape[0]) : 1;
         int height = checked((int)shape[^2]), width = checked((int)shape[^1]);
         if (batch == 0)

@@ -37,6 +37,7 @@ public sealed class SparseForward : nn.Module<Tensor, Tensor>
     private readonly IReadOnlyList<ServedLayer> _served;
     private readonly SparseForwardOptions _options;
     private bool _installed;
+    private bool _disposed;
 
     private SparseForward(nn.Module<Tensor, Tensor> model, long[] inputShape, SparseModel? chain, IReadOnlyList<ServedLayer> served, IReadOnlyList<SparseLayerInfo> layers, SparseForwardOptions options)
         : base(nameof(SparseForward))
@@ -211,11 +212,10 @@ public sealed class SparseForward : nn.Module<Tensor, Tensor>
 
         bool wasInstalled = _installed;
         Uninstall();
-        Func<Tensor, Tensor> dense = _model.call;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var probe = Probe.Input(InputShape, _options);
-        var reference = dense(probe);
+        var reference = _model.call(probe);
         Install();
         try
         {
@@ -242,8 +242,6 @@ public sealed class SparseForward : nn.Module<Tensor, Tensor>
 
         base.Dispose(disposing);
     }
-
-    private bool _disposed;
 
     private void EnsureNotDisposed()
     {

@@ -31,9 +31,9 @@ internal sealed class SparseLinearKernel : ILayerKernel
         return output;
     }
 
-    public Tensor Forward(Tensor input, long[] shape)
+    public Tensor Forward(Tensor input, long[] shape, long[] outputShape)
     {
-        var output = empty(OutputShape(shape), dtype: ScalarType.Float32);
+        var output = empty(outputShape, dtype: ScalarType.Float32);
         int rows = checked((int)(input.numel() / _weight.Columns));
         if (rows == 0)
         {
