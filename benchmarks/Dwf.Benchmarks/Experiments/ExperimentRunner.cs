@@ -5,6 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
+using Dwf.Benchmarks.Shared;
 using Dwf.Datasets;
 using Dwf.Serialization;
 using static TorchSharp.torch;
@@ -37,6 +38,9 @@ public sealed class ExperimentRunner
     /// <summary>The trained plain model every run starts from (--pretrained; default none: random initialization).</summary>
     public string? Pretrained { get; init; }
 
+    /// <summary>Train on the first N training images only (--train-size; 0: all): a cheap proxy for studies, never for reported results.</summary>
+    public int TrainSize { get; init; }
+
     /// <summary>Name used in titles: e.g. "LeNet-300-100 / MNIST".</summary>
     public string Title => $"{Nets.DisplayName(_net)} / {MnistCatalog.DisplayName(_dataset)}";
 
@@ -56,7 +60,8 @@ public sealed class ExperimentRunner
             return;
         }
 
-        using var train = MnistDataset.Load(_dataset, DatasetSplit.Train, _dataOptions);
+        using var fullTrain = MnistDataset.Load(_dataset, DatasetSplit.Train, _dataOptions);
+        using var train = TrainingSubset.First(fullTrain, TrainSize);
         using var test = MnistDataset.Load(_dataset, DatasetSplit.Test, _dataOptions);
         var context = new ExperimentContext(_net, train, test, _workDirectory, Log) { EffectiveRateCap = plan.EffectiveRateCap ?? FactorizationDefaults.EffectiveRateCap, ControllerOptions = plan.ControllerOptions, FineTune = plan.FineTune ?? FineTuneSchedule.Default(plan.LearningRate), FanInScaledLambda = plan.FanInScaledLambda, Device = Device, Pretrained = Pretrained };
         var clock = Stopwatch.StartNew();

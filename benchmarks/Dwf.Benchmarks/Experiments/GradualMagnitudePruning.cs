@@ -42,6 +42,9 @@ public sealed class GradualMagnitudePruning : IDisposable
     /// <summary>The compression ratio at the end.</summary>
     public double TargetRatio { get; }
 
+    /// <summary>Whether every layer is pruned to the scheduled ratio by its own ranking (default: one global ranking).</summary>
+    public bool PerLayer { get; init; }
+
     /// <summary>s_f = 1 − 1/CR.</summary>
     public double FinalSparsity { get; }
 
@@ -120,7 +123,8 @@ public sealed class GradualMagnitudePruning : IDisposable
         using (var scope = NewDisposeScope())
         {
             var scores = _weights.Select(w => w.Weight.detach().abs()).ToList();
-            mask = PruningMask.KeepTopGlobally(_weights, scores, 1.0 / (1.0 - sparsity));
+            double ratio = 1.0 / (1.0 - sparsity);
+            mask = PerLayer ? PruningMask.KeepTopPerLayer(_weights, scores, ratio) : PruningMask.KeepTopGlobally(_weights, scores, ratio);
         }
 
         _mask?.Dispose();

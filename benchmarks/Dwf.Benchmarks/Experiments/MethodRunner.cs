@@ -60,9 +60,9 @@ public static class MethodRunner
         manual_seed(spec.Seed);
         // On the run's device before anything (the L1 regularizer, a pruning mask, the factor store) holds its parameters.
         var model = CommonOptions.Place(Nets.Create(context.Net), context.Device);
-        if (context.Pretrained is not null && spec.Method is not (Method.Dense or Method.Dwf or Method.DwfTarget or Method.Gmp))
+        if (context.Pretrained is not null && spec.Method is not (Method.Dense or Method.Dwf or Method.DwfTarget or Method.Gmp or Method.GmpLayer))
         {
-            throw new ArgumentException($"--pretrained: {spec.Method} does not start from a trained model here; use dense, dwf, dwftarget or gmp.");
+            throw new ArgumentException($"--pretrained: {spec.Method} does not start from a trained model here; use dense, dwf, dwftarget, gmp or gmplayer.");
         }
 
         string checkpoint = CheckpointPath(spec, context);
@@ -148,11 +148,12 @@ public static class MethodRunner
             }
 
             case Method.Gmp:
+            case Method.GmpLayer:
             {
                 // The trainer's own count of steps (it keeps the last, smaller batch).
                 LoadPretrained(model, context);
                 long batches = Dwf.Data.BatchLoader.StepsPerEpoch(context.Train.Count, spec.BatchSize, dropLast: false);
-                using var pruning = new GradualMagnitudePruning(Nets.PrunableWeights(model), spec.TargetRatio, batches * spec.Epochs);
+                using var pruning = new GradualMagnitudePruning(Nets.PrunableWeights(model), spec.TargetRatio, batches * spec.Epochs) { PerLayer = spec.Method == Method.GmpLayer };
                 new Trainer(model, options, new TrainingHooks { AfterStepAt = pruning.OnStep }).Fit(context.Train, context.Test, observer);
                 pruning.Finish();
                 break;

@@ -26,13 +26,9 @@ public sealed class PruningMask : IDisposable
         }
 
         using var scope = NewDisposeScope();
-        // Ranked on the CPU wherever the scores are: the same order (ties broken by position) on every device.
-        var flat = cat(scores.Select(s => s.detach().flatten().to(float64, CPU)).ToList());
+        var flat = cat(scores.Select(s => s.detach().flatten()).ToList());
         long total = flat.numel();
-        long keep = Math.Max(1, (long)Math.Ceiling(total / targetRatio));
-        var (_, kept) = flat.topk((int)keep);
-        using var keepValue = true.ToScalar();
-        var keepFlat = zeros(total, dtype: ScalarType.Bool).index_fill_(0, kept, keepValue);
+        var keepFlat = KeepTop(flat, total, targetRatio);
         var masks = new List<(Parameter, Tensor)>();
         long offset = 0;
         for (int i = 0; i < weights.Count; i++)
@@ -47,6 +43,28 @@ public sealed class PruningMask : IDisposable
         return new PruningMask(masks);
     }
 
+    /// <summary>
+    /// Keeps the ⌈n / <paramref name="targetRatio"/>⌉ highest scores of each layer of n entries (ties broken by
+    /// position): every layer at the same ratio, none emptied.
+    /// </summary>
+    public static PruningMask KeepTopPerLayer(IReadOnlyList<(string Name, Parameter Weight)> weights, IReadOnlyList<Tensor> scores, double targetRatio)
+    {
+        if (!(targetRatio >= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(targetRatio), targetRatio, "A target compression ratio must be ≥ 1.");
+        }
+
+        using var scope = NewDisposeScope();
+        var keep = new List<Tensor>();
+        for (int i = 0; i < weights.Count; i++)
+        {
+            var layer = weights[i].Weight;
+            keep.Add(KeepTop(scores[i], layer.numel(), targetRatio).reshape(layer.shape));
+        }
+
+        return FromPattern(weights, keep);
+    }
+
     /// <summary>A mask from explicit keep patterns (non-zero = keep), one per weight.</summary>
     public static PruningMask FromPattern(IReadOnlyList<(string Name, Parameter Weight)> weights, IReadOnlyList<Tensor> keep)
     {
@@ -58,6 +76,17 @@ public sealed class PruningMask : IDisposable
         }
 
         return new PruningMask(masks);
+    }
+
+    // A flat Boolean pattern on the CPU keeping the ⌈total / ratio⌉ highest scores, ranked on the CPU in float64
+    // wherever the scores are: the same order (ties broken by position) on every device.
+    private static Tensor KeepTop(Tensor scores, long total, double targetRatio)
+    {
+        var flat = scores.detach().flatten().to(float64, CPU);
+        long keep = Math.Max(1, (long)Math.Ceiling(total / targetRatio));
+        var (_, kept) = flat.topk((int)keep);
+        using var keepValue = true.ToScalar();
+        return zeros(total, dtype: ScalarType.Bool).index_fill_(0, kept, keepValue);
     }
 
     /// <summary>Zeroes the pruned entries (call after every optimizer step to keep them pruned).</summary>

@@ -32,8 +32,14 @@ public enum Method
     /// <summary>Pruning at initialization: GraSP (Wang et al. 2020), then training.</summary>
     Grasp,
 
-    /// <summary>Gradual magnitude pruning during training (Zhu &amp; Gupta 2017), cubic sparsity schedule.</summary>
+    /// <summary>Gradual magnitude pruning during training (Zhu &amp; Gupta 2017), cubic sparsity schedule, one magnitude ranking across all layers.</summary>
     Gmp,
+
+    /// <summary>
+    /// <see cref="Gmp"/> with every layer pruned to the same ratio by its own magnitude ranking (what TensorFlow Model
+    /// Optimization does when every layer is wrapped): no layer can be emptied by a global ranking across unrelated scales.
+    /// </summary>
+    GmpLayer,
 
     /// <summary>
     /// <see cref="DwfTarget"/> for the first part of the budget, then the collapsed model's non-zero weights trained on

@@ -35,6 +35,7 @@ public static class Summary
         Method.SynFlow => "SynFlow",
         Method.Grasp => "GraSP",
         Method.Gmp => "GMP (gradual magnitude)",
+        Method.GmpLayer => "GMP per layer",
         _ => spec.Method.ToString(),
     };
 

@@ -38,9 +38,10 @@ internal static class ExperimentsVerb
         var layerLambda = new Option<string?>("--layer-lambda") { Description = "Per-layer λ of the DWF runs: global (the paper's single λ, default) or fan-in (each layer's λ × (fan-in / largest fan-in)^(1/D); a study: use a separate --out)." };
         var methods = new Option<string?>("--methods") { Description = $"Only these methods, comma-separated: {string.Join(", ", Enum.GetNames<Method>().Select(n => n.ToLowerInvariant()))}." };
         var pretrained = new Option<string?>("--pretrained") { Description = "Start every run from this trained plain model (a state dict, e.g. a dense run's file in --work-dir): the conversion path. Methods dense, dwf, dwftarget, gmp; use a separate --out." };
+        var trainSize = new Option<int>("--train-size") { Description = "Train on the first N training images (0: all, the default). A cheap proxy for studies: use a separate --out and --work-dir.", DefaultValueFactory = _ => 0 };
         var command = new Command("experiments", "Accuracy vs compression of DWF and baselines on one net/dataset pair (resumable).")
         {
-            net, dataset, profile, outDirectory, dataDirectory, workDirectory, epochs, seeds, lambdas, depths, targets, dwfTargets, methods, learningRate, dwfLearningRate, cap, controller, fineTune, layerLambda, threads, device, pretrained,
+            net, dataset, profile, outDirectory, dataDirectory, workDirectory, epochs, seeds, lambdas, depths, targets, dwfTargets, methods, learningRate, dwfLearningRate, cap, controller, fineTune, layerLambda, threads, device, pretrained, trainSize,
         };
         command.SetAction(result => CommonOptions.ResolveDevice(result.GetValue(device)) is not { } on ? CommonOptions.InvalidUsage : CommonOptions.Guard(() =>
         {
@@ -105,7 +106,13 @@ internal static class ExperimentsVerb
                 throw new ArgumentException($"--pretrained: {start} does not exist; train the dense model first (experiments --methods dense --out <dir>; its weights are saved in --work-dir).");
             }
 
-            new ExperimentRunner(netName, CommonOptions.Variant(datasetName), output, work, CommonOptions.DataOptions(result.GetValue(dataDirectory)), commandLine + (result.GetValue(pretrained) is string p ? $" --pretrained {p}" : string.Empty)) { Device = on, Pretrained = result.GetValue(pretrained) }.Run(plan);
+            int size = result.GetValue(trainSize);
+            if (size < 0)
+            {
+                throw new ArgumentException(FormattableString.Invariant($"--train-size must be 0 (all images) or positive, got {size}."));
+            }
+
+            new ExperimentRunner(netName, CommonOptions.Variant(datasetName), output, work, CommonOptions.DataOptions(result.GetValue(dataDirectory)), commandLine + (result.GetValue(pretrained) is string p ? $" --pretrained {p}" : string.Empty) + (size > 0 ? FormattableString.Invariant($" --train-size {size}") : string.Empty)) { Device = on, Pretrained = result.GetValue(pretrained), TrainSize = size }.Run(plan);
         }));
         return command;
     }

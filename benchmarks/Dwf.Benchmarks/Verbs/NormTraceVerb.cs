@@ -5,6 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using Dwf.Benchmarks.Experiments;
+using Dwf.Benchmarks.Shared;
 using Dwf.Data;
 using Dwf.Datasets;
 using Dwf.Training;
@@ -57,9 +58,7 @@ internal static class NormTraceVerb
             using var fullTrain = MnistDataset.Load(CommonOptions.Variant(datasetName), DatasetSplit.Train, data);
             using var test = MnistDataset.Load(CommonOptions.Variant(datasetName), DatasetSplit.Test, data);
             int size = result.GetValue(trainSize);
-            using var train = size <= 0 || size >= fullTrain.Count
-                ? new ImageClassificationDataset(fullTrain.Name, fullTrain.Images.clone(), fullTrain.Labels.clone(), fullTrain.ClassCount, fullTrain.Normalization)
-                : new ImageClassificationDataset(fullTrain.Name, fullTrain.Images.narrow(0, 0, size).clone(), fullTrain.Labels.narrow(0, 0, size).clone(), fullTrain.ClassCount, fullTrain.Normalization);
+            using var train = TrainingSubset.First(fullTrain, size);
             if (result.GetValue(multiplier) is double m)
             {
                 DepthLearningRate.Configure(new Dictionary<int, double> { [result.GetValue(depth)] = m });

@@ -4,6 +4,7 @@ using Dwf.Benchmarks.Experiments;
 using Dwf.Tests.Support;
 using Dwf.Tests.Training;
 using Dwf.Training;
+using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -83,6 +84,48 @@ public sealed class GradualMagnitudePruningTests
             Assert.Equal((long)Math.Ceiling(total / 10.0), kept);
             Assert.Equal(kept, prunedDuringTraining); // the mask held through the steps after the last event
             Assert.True(result.Final.TestAccuracy > 0.5, $"accuracy {result.Final.TestAccuracy}");
+        }
+    }
+    [Fact]
+    public void Per_layer_pruning_keeps_every_layer_at_the_ratio_where_one_global_ranking_empties_the_small_scale_layer()
+    {
+        manual_seed(5);
+        var model = new TwoLayerMlp(inputs: 20, hidden: 64, outputs: 5);
+        var weights = Nets.PrunableWeights(model);
+        using (no_grad())
+        {
+            // The head's scale is arbitrary behind a normalization; here it is 1000× smaller than fc1's.
+            using var small = 1e-3.ToScalar();
+            weights.Single(w => w.Name == "head.weight").Weight.mul_(small);
+        }
+
+        using var global = new GradualMagnitudePruning(weights, targetRatio: 10, totalSteps: 100);
+        global.Finish();
+        Assert.Equal(0, weights.Single(w => w.Name == "head.weight").Weight.count_nonzero().item<long>());
+
+        manual_seed(5);
+        var fresh = new TwoLayerMlp(inputs: 20, hidden: 64, outputs: 5);
+        var freshWeights = Nets.PrunableWeights(fresh);
+        using (no_grad())
+        {
+            using var small = 1e-3.ToScalar();
+            freshWeights.Single(w => w.Name == "head.weight").Weight.mul_(small);
+        }
+
+        var magnitudes = freshWeights.Select(w => w.Weight.detach().abs().clone()).ToList();
+        using var perLayer = new GradualMagnitudePruning(freshWeights, targetRatio: 10, totalSteps: 100) { PerLayer = true };
+        perLayer.Finish();
+        for (int i = 0; i < freshWeights.Count; i++)
+        {
+            var weight = freshWeights[i].Weight;
+            long n = weight.numel();
+            long keep = (long)Math.Ceiling(n / 10.0);
+            Assert.Equal(keep, weight.count_nonzero().item<long>());
+            // The kept entries are the layer's largest: the smallest kept magnitude is at least the largest removed one.
+            var kept = weight.detach().ne(0);
+            double smallestKept = magnitudes[i].masked_select(kept).min().item<float>();
+            double largestRemoved = magnitudes[i].masked_select(kept.logical_not()).max().item<float>();
+            Assert.True(smallestKept >= largestRemoved, $"{freshWeights[i].Name}: kept {smallestKept}, removed {largestRemoved}");
         }
     }
 }
