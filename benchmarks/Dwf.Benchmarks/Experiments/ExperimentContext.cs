@@ -33,6 +33,17 @@ public sealed record ExperimentContext(string Net, ImageClassificationDataset Tr
     public FactorizationPlan DwfPlan(FactorizationOptions options) =>
         new(FanInScaledLambda ? options with { LambdaScaling = LambdaScaling.FanIn } : options, Net);
 
+    /// <summary>Whether the DWF runs hold scale-invariant weights at their channel norms (<see cref="Factorization.HoldScaleInvariantNorms"/>; false for studies of the paper's formulation).</summary>
+    public bool HoldScaleInvariantNorms { get; init; } = true;
+
+    /// <summary>Attaches DWF to <paramref name="model"/> as every DWF run of this context does: <see cref="DwfPlan"/>, norms held or not.</summary>
+    public Factorization AttachDwf(TorchSharp.torch.nn.Module model, FactorizationOptions options)
+    {
+        var factorization = Factorization.Attach(model, DwfPlan(options));
+        factorization.HoldScaleInvariantNorms = HoldScaleInvariantNorms;
+        return factorization;
+    }
+
     /// <summary>The fine-tuning phase of the <see cref="Method.DwfTune"/> runs.</summary>
     public FineTuneSchedule FineTune { get; init; } = FineTuneSchedule.Default(0.1);
 

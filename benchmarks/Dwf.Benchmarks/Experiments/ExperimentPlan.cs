@@ -41,6 +41,9 @@ public sealed record ExperimentPlan(
     /// <summary>Per-layer λ of the DWF runs scaled by fan-in (<see cref="LambdaScaling.FanIn"/>); a study knob, not part of the run key.</summary>
     public bool FanInScaledLambda { get; init; }
 
+    /// <summary>Whether the DWF runs hold scale-invariant weights at their channel norms (the library's default; a study knob, not part of the run key).</summary>
+    public bool HoldScaleInvariantNorms { get; init; } = true;
+
     /// <summary>The fine-tuning phase of <see cref="Method.DwfTune"/> (null: <see cref="FineTuneSchedule.Default"/> for this plan's dense rate); a study knob, not part of the run key.</summary>
     public FineTuneSchedule? FineTune { get; init; }
 

@@ -95,7 +95,7 @@ public static class MethodRunner
 
             case Method.Dwf:
             {
-                var factorization = Factorization.Attach(model, context.DwfPlan(new FactorizationOptions { Depth = spec.Depth, Lambda = spec.Lambda }));
+                var factorization = context.AttachDwf(model, new FactorizationOptions { Depth = spec.Depth, Lambda = spec.Lambda });
                 LoadPretrained(model, context, factorize: true);
                 new Trainer(model, options).Fit(context.Train, context.Test, observer);
                 factorization.Collapse();
@@ -105,7 +105,7 @@ public static class MethodRunner
             case Method.DwfTarget:
             {
                 // No λ in the plan: the controller starts from the default λ and steers it to the target.
-                var factorization = Factorization.Attach(model, context.DwfPlan(new FactorizationOptions { Depth = spec.Depth }));
+                var factorization = context.AttachDwf(model, new FactorizationOptions { Depth = spec.Depth });
                 LoadPretrained(model, context, factorize: true);
                 new Trainer(model, options with { TargetCompression = spec.TargetRatio, CompressionControl = context.ControllerOptions }).Fit(context.Train, context.Test, observer);
                 factorization.Collapse(context.ControllerOptions?.CollapseThreshold ?? FactorizationDefaults.CollapseThreshold);
@@ -205,7 +205,7 @@ public static class MethodRunner
         string collapsed = FineTunePath(spec, context, "collapsed.dat");
         if (!File.Exists(collapsed))
         {
-            var factorization = Factorization.Attach(model, context.DwfPlan(new FactorizationOptions { Depth = spec.Depth }));
+            var factorization = context.AttachDwf(model, new FactorizationOptions { Depth = spec.Depth });
             dwfPhase.Spec = spec with { Epochs = dwfEpochs };
             new Trainer(model, options with { Epochs = dwfEpochs, TargetCompression = spec.TargetRatio, CompressionControl = context.ControllerOptions })
                 .Fit(context.Train, context.Test, dwfPhase);

@@ -14,7 +14,7 @@ namespace Dwf.Benchmarks.Experiments;
 public sealed class StudyKnobs : IEquatable<StudyKnobs>
 {
     /// <summary>The options that are study knobs, in the order the command line names them.</summary>
-    public static IReadOnlyList<string> Options { get; } = new[] { "--effective-lr-cap", "--controller", "--fine-tune", "--layer-lambda" };
+    public static IReadOnlyList<string> Options { get; } = new[] { "--effective-lr-cap", "--controller", "--fine-tune", "--layer-lambda", "--hold-norms" };
 
     // Option → value as the command line records it (culture-invariant). Only options given, and not at their default.
     private readonly SortedDictionary<string, string> _settings;
@@ -73,6 +73,9 @@ public sealed class StudyKnobs : IEquatable<StudyKnobs>
                 "--layer-lambda" => value == "fan-in"
                     ? plan with { FanInScaledLambda = true }
                     : throw new ArgumentException($"--layer-lambda must be 'global' or 'fan-in', got '{value}'."),
+                "--hold-norms" => value == "false"
+                    ? plan with { HoldScaleInvariantNorms = false }
+                    : throw new ArgumentException($"--hold-norms must be 'true' (the default) or 'false', got '{value}'."),
                 _ => throw new InvalidOperationException($"{name} is not a study option."),
             };
         }
@@ -92,10 +95,10 @@ public sealed class StudyKnobs : IEquatable<StudyKnobs>
     /// <summary>"--layer-lambda fan-in", or "no study option (the defaults)".</summary>
     public override string ToString() => IsDefault ? "no study option (the defaults)" : string.Join(" ", _settings.Select(s => $"{s.Key} {s.Value}"));
 
-    // "--layer-lambda global" is the default spelled out: the same runs as no option at all.
+    // "--layer-lambda global" and "--hold-norms true" are the defaults spelled out: the same runs as no option at all.
     private static void Add(SortedDictionary<string, string> settings, string name, string value)
     {
-        if (!(name == "--layer-lambda" && value == "global"))
+        if (!(name == "--layer-lambda" && value == "global") && !(name == "--hold-norms" && value == "true"))
         {
             settings[name] = value;
         }

@@ -25,14 +25,17 @@ public sealed class StudyKnobsTests : IDisposable
 
         // The default spelled out is the default: the same runs as no option at all.
         Assert.Equal(StudyKnobs.None, StudyKnobs.From(new (string, object?)[] { ("--layer-lambda", "global") }));
+        Assert.Equal(StudyKnobs.None, StudyKnobs.From(new (string, object?)[] { ("--hold-norms", "true") }));
         Assert.Equal(StudyKnobs.None, StudyKnobs.FromCommandLine("dotnet run -- experiments --net lenet5 --lambdas 1e-3 --methods dwf"));
     }
 
     [Fact]
     public void Applying_the_settings_sets_the_plans_knobs_and_names_a_bad_value()
     {
-        var knobs = StudyKnobs.From(new (string, object?)[] { ("--effective-lr-cap", 0.0), ("--controller", "ramp=0.3,finetune=0,pace=0"), ("--fine-tune", "fraction=0.2"), ("--layer-lambda", "fan-in") });
+        var knobs = StudyKnobs.From(new (string, object?)[] { ("--effective-lr-cap", 0.0), ("--controller", "ramp=0.3,finetune=0,pace=0"), ("--fine-tune", "fraction=0.2"), ("--layer-lambda", "fan-in"), ("--hold-norms", "false") });
         var plan = knobs.ApplyTo(ExperimentPlan.Full("lenet300"));
+        Assert.False(plan.HoldScaleInvariantNorms);
+        Assert.True(ExperimentPlan.Full("lenet300").HoldScaleInvariantNorms);
 
         Assert.True(double.IsPositiveInfinity(plan.EffectiveRateCap!.Value)); // 0 means no cap
         Assert.Equal(0.3, plan.ControllerOptions!.RampFraction);
@@ -47,6 +50,8 @@ public sealed class StudyKnobsTests : IDisposable
         Assert.Contains("--layer-lambda", error.Message, StringComparison.Ordinal);
         Assert.Contains("fan-in", error.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => StudyKnobs.From(new (string, object?)[] { ("--controller", "ramp") }).ApplyTo(ExperimentPlan.Full("lenet5")));
+        var holdError = Assert.Throws<ArgumentException>(() => StudyKnobs.From(new (string, object?)[] { ("--hold-norms", "no") }).ApplyTo(ExperimentPlan.Full("lenet5")));
+        Assert.Contains("--hold-norms", holdError.Message, StringComparison.Ordinal);
     }
 
     [Fact]
