@@ -36,11 +36,15 @@ public sealed record ExperimentContext(string Net, ImageClassificationDataset Tr
     /// <summary>Whether the DWF runs hold scale-invariant weights at their channel norms (<see cref="Factorization.HoldScaleInvariantNorms"/>; false for studies of the paper's formulation).</summary>
     public bool HoldScaleInvariantNorms { get; init; } = true;
 
+    /// <summary>How the DWF runs hold those norms (<see cref="Factorization.ScaleInvariantNormHold"/>).</summary>
+    public NormHold NormHold { get; init; } = NormHold.Exactly;
+
     /// <summary>Attaches DWF to <paramref name="model"/> as every DWF run of this context does: <see cref="DwfPlan"/>, norms held or not.</summary>
     public Factorization AttachDwf(TorchSharp.torch.nn.Module model, FactorizationOptions options)
     {
         var factorization = Factorization.Attach(model, DwfPlan(options));
         factorization.HoldScaleInvariantNorms = HoldScaleInvariantNorms;
+        factorization.ScaleInvariantNormHold = NormHold;
         return factorization;
     }
 

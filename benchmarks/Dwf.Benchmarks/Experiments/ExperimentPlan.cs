@@ -44,6 +44,9 @@ public sealed record ExperimentPlan(
     /// <summary>Whether the DWF runs hold scale-invariant weights at their channel norms (the library's default; a study knob, not part of the run key).</summary>
     public bool HoldScaleInvariantNorms { get; init; } = true;
 
+    /// <summary>How the held norms are held (a study knob, not part of the run key).</summary>
+    public NormHold NormHold { get; init; } = NormHold.Exactly;
+
     /// <summary>The fine-tuning phase of <see cref="Method.DwfTune"/> (null: <see cref="FineTuneSchedule.Default"/> for this plan's dense rate); a study knob, not part of the run key.</summary>
     public FineTuneSchedule? FineTune { get; init; }
 

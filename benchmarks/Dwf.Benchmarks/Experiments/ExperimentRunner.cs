@@ -63,7 +63,7 @@ public sealed class ExperimentRunner
         using var fullTrain = MnistDataset.Load(_dataset, DatasetSplit.Train, _dataOptions);
         using var train = TrainingSubset.First(fullTrain, TrainSize);
         using var test = MnistDataset.Load(_dataset, DatasetSplit.Test, _dataOptions);
-        var context = new ExperimentContext(_net, train, test, _workDirectory, Log) { EffectiveRateCap = plan.EffectiveRateCap ?? FactorizationDefaults.EffectiveRateCap, ControllerOptions = plan.ControllerOptions, FineTune = plan.FineTune ?? FineTuneSchedule.Default(plan.LearningRate), FanInScaledLambda = plan.FanInScaledLambda, HoldScaleInvariantNorms = plan.HoldScaleInvariantNorms, Device = Device, Pretrained = Pretrained };
+        var context = new ExperimentContext(_net, train, test, _workDirectory, Log) { EffectiveRateCap = plan.EffectiveRateCap ?? FactorizationDefaults.EffectiveRateCap, ControllerOptions = plan.ControllerOptions, FineTune = plan.FineTune ?? FineTuneSchedule.Default(plan.LearningRate), FanInScaledLambda = plan.FanInScaledLambda, HoldScaleInvariantNorms = plan.HoldScaleInvariantNorms, NormHold = plan.NormHold, Device = Device, Pretrained = Pretrained };
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < pending.Count; i++)
         {
@@ -93,9 +93,12 @@ public sealed class ExperimentRunner
         ResultPlot.Save(Path.Combine(_outDirectory, "accuracy-vs-compression.png"), Title, aggregated);
     }
 
-    private static string HoldNormsSetup(ExperimentPlan? plan) => plan is { HoldScaleInvariantNorms: false }
-        ? " Scale-invariant norms free (study): weights before a BatchNorm trained as the paper states DWF, not held at their channel norms."
-        : string.Empty;
+    private static string HoldNormsSetup(ExperimentPlan? plan) => plan switch
+    {
+        { HoldScaleInvariantNorms: false } => " Scale-invariant norms free (study): weights before a BatchNorm trained as the paper states DWF, not held at their channel norms.",
+        { NormHold: NormHold.AtLeast } => " Scale-invariant norms held at least at their starting values (study): free to grow, not to shrink below.",
+        _ => string.Empty,
+    };
 
     private static string LayerLambdaSetup(ExperimentPlan? plan) => plan is { FanInScaledLambda: true }
         ? " Per-layer λ (study): each layer's λ × (fan-in / the largest layer's fan-in)^(1/D), the penalty measured in units of the layer's initial weight scale; the controller scales all of them alike."

@@ -73,9 +73,12 @@ public sealed class StudyKnobs : IEquatable<StudyKnobs>
                 "--layer-lambda" => value == "fan-in"
                     ? plan with { FanInScaledLambda = true }
                     : throw new ArgumentException($"--layer-lambda must be 'global' or 'fan-in', got '{value}'."),
-                "--hold-norms" => value == "false"
-                    ? plan with { HoldScaleInvariantNorms = false }
-                    : throw new ArgumentException($"--hold-norms must be 'true' (the default) or 'false', got '{value}'."),
+                "--hold-norms" => value switch
+                {
+                    "false" => plan with { HoldScaleInvariantNorms = false },
+                    "at-least" => plan with { NormHold = NormHold.AtLeast },
+                    _ => throw new ArgumentException($"--hold-norms must be 'true' (the default: exactly), 'at-least' or 'false', got '{value}'."),
+                },
                 _ => throw new InvalidOperationException($"{name} is not a study option."),
             };
         }

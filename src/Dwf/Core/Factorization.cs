@@ -67,6 +67,12 @@ public sealed class Factorization
     /// </summary>
     public bool HoldScaleInvariantNorms { get; set; } = true;
 
+    /// <summary>
+    /// How <see cref="HoldScaleInvariantNorms"/> holds a channel: <see cref="NormHold.Exactly"/> at its starting norm
+    /// (default), or <see cref="NormHold.AtLeast"/> that norm, free to grow above it as it does in dense training.
+    /// </summary>
+    public NormHold ScaleInvariantNormHold { get; set; } = NormHold.Exactly;
+
     /// <summary>The weights factorized by this module's own plan (paths relative to <see cref="Module"/>).</summary>
     public IReadOnlyList<FactorizedWeight> OwnWeights => _ownWeights;
 

@@ -137,8 +137,9 @@ internal sealed class ScaleInvariance
     /// <summary>
     /// Restores every output channel's ‖W_c‖² to its reference by the factor-space retraction described on the class,
     /// and writes W = ⊙ w_d. Factors and W are changed in place (momentum buffers and fused-kernel bindings stay valid).
+    /// With <see cref="NormHold.AtLeast"/> only the channels below their reference are restored.
     /// </summary>
-    public void Retract(FactorizedWeight weight)
+    public void Retract(FactorizedWeight weight, NormHold hold = NormHold.Exactly)
     {
         if (IsInvariant != true || weight.IsCollapsed || _referenceNormsSquared is null)
         {
@@ -183,7 +184,15 @@ internal sealed class ScaleInvariance
         var slope = layerWeight.square().mul_(sensitivity).sum(1, keepdim: true).mul_(four);
 
         // 2β_c = 2·(r_c² − ‖W_c‖²) / slope_c = (r_c² − ‖W_c‖²) / (slope_c / 2); 0 where the slope is 0 (nothing to restore).
-        var twoBeta = reference.sub(normsSquared).div_(slope.mul(half).clamp_min_(tiny)).masked_fill_(slope.le(zero), zero);
+        // With NormHold.AtLeast only a channel below its reference is moved (up to it); one above is left to grow.
+        var below = normsSquared.lt(reference);
+        var deficit = reference.sub(normsSquared);
+        if (hold == NormHold.AtLeast)
+        {
+            deficit.masked_fill_(below.logical_not(), zero);
+        }
+
+        var twoBeta = deficit.div_(slope.mul(half).clamp_min_(tiny)).masked_fill_(slope.le(zero), zero);
         using var low = 0.5.ToScalar();
         using var high = 2.0.ToScalar();
         for (int d = 0; d < depth; d++)
@@ -201,6 +210,11 @@ internal sealed class ScaleInvariance
 
         var retracted = product.square().sum(1, keepdim: true);
         var perFactor = reference.div(retracted.clamp_min(tiny)).pow_(rootOfDepth).masked_fill_(retracted.le(zero), one);
+        if (hold == NormHold.AtLeast)
+        {
+            perFactor.masked_fill_(below.logical_not(), one); // the exact remainder only where the floor was breached
+        }
+
         for (int d = 0; d < depth; d++)
         {
             flat[d].mul_(perFactor);

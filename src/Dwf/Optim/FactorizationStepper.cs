@@ -85,7 +85,7 @@ internal sealed class FactorizationStepper
 
         foreach (var weight in _layout.FactorGroups.SelectMany(g => g.Weights))
         {
-            weight.ScaleInvariance.Retract(weight);
+            weight.ScaleInvariance.Retract(weight, _layout.Owner.ScaleInvariantNormHold);
         }
     }
 

@@ -173,4 +173,51 @@ public sealed class ScaleInvarianceTests
 
         factorization.EnsureConsistent();
     }
+    [Fact]
+    public void Held_at_least_a_channel_below_its_norm_is_restored_and_one_above_is_left_alone()
+    {
+        manual_seed(4);
+        var model = new NormalizedConvNet();
+        model.to(float64);
+        var factorization = Factorized.Attach(model, depth: 3);
+        var weight = Weight(factorization, "conv.weight");
+        var invariance = weight.ScaleInvariance;
+        using (no_grad())
+        {
+            var w = weight.Weight.detach().reshape(6, -1);
+            for (int i = 0; i < Core.ScaleInvariance.Observations; i++)
+            {
+                var g = randn_like(w, dtype: float64);
+                var radial = g.mul(w).sum(1, keepdim: true).div(w.square().sum(1, keepdim: true));
+                invariance.Observe(weight.Weight, g.sub(radial.mul(w)).reshape(weight.Shape));
+            }
+        }
+
+        Assert.True(weight.IsScaleInvariant);
+        double[] reference = ChannelNorms(weight);
+
+        // Channels 0-2 shrunk (a penalty step), channels 3-5 grown (a loss step lengthens an invariant channel).
+        var scale = tensor(new[] { 0.99, 0.98, 0.97, 1.01, 1.02, 1.03 }, dtype: float64).reshape(6, 1, 1, 1);
+        using (no_grad())
+        {
+            weight.Factor(0).mul_(scale);
+            Core.ProductRule.Rematerialize(weight);
+        }
+
+        double[] moved = ChannelNorms(weight);
+        invariance.Retract(weight, NormHold.AtLeast);
+        double[] after = ChannelNorms(weight);
+        for (int c = 0; c < 3; c++)
+        {
+            Assert.Equal(reference[c], after[c], 10); // restored to the floor
+        }
+
+        for (int c = 3; c < 6; c++)
+        {
+            Assert.Equal(moved[c], after[c], 12); // above the floor: untouched
+            Assert.True(after[c] > reference[c] * 1.005, $"channel {c} should stay above its starting norm");
+        }
+
+        factorization.EnsureConsistent();
+    }
 }
