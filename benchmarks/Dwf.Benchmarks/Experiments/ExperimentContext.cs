@@ -37,7 +37,7 @@ public sealed record ExperimentContext(string Net, ImageClassificationDataset Tr
     public bool HoldScaleInvariantNorms { get; init; } = true;
 
     /// <summary>How the DWF runs hold those norms (<see cref="Factorization.ScaleInvariantNormHold"/>).</summary>
-    public NormHold NormHold { get; init; } = NormHold.Exactly;
+    public NormHold NormHold { get; init; } = NormHold.AtLeast;
 
     /// <summary>Attaches DWF to <paramref name="model"/> as every DWF run of this context does: <see cref="DwfPlan"/>, norms held or not.</summary>
     public Factorization AttachDwf(TorchSharp.torch.nn.Module model, FactorizationOptions options)

@@ -45,7 +45,7 @@ public sealed record ExperimentPlan(
     public bool HoldScaleInvariantNorms { get; init; } = true;
 
     /// <summary>How the held norms are held (a study knob, not part of the run key).</summary>
-    public NormHold NormHold { get; init; } = NormHold.Exactly;
+    public NormHold NormHold { get; init; } = NormHold.AtLeast;
 
     /// <summary>The fine-tuning phase of <see cref="Method.DwfTune"/> (null: <see cref="FineTuneSchedule.Default"/> for this plan's dense rate); a study knob, not part of the run key.</summary>
     public FineTuneSchedule? FineTune { get; init; }

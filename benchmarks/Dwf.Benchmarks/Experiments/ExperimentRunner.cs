@@ -96,7 +96,7 @@ public sealed class ExperimentRunner
     private static string HoldNormsSetup(ExperimentPlan? plan) => plan switch
     {
         { HoldScaleInvariantNorms: false } => " Scale-invariant norms free (study): weights before a BatchNorm trained as the paper states DWF, not held at their channel norms.",
-        { NormHold: NormHold.AtLeast } => " Scale-invariant norms held at least at their starting values (study): free to grow, not to shrink below.",
+        { NormHold: NormHold.Exactly } => " Scale-invariant norms held exactly at their starting values (study; the library's default before December 2026), not free to grow.",
         _ => string.Empty,
     };
 

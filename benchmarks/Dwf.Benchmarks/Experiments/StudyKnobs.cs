@@ -76,8 +76,8 @@ public sealed class StudyKnobs : IEquatable<StudyKnobs>
                 "--hold-norms" => value switch
                 {
                     "false" => plan with { HoldScaleInvariantNorms = false },
-                    "at-least" => plan with { NormHold = NormHold.AtLeast },
-                    _ => throw new ArgumentException($"--hold-norms must be 'true' (the default: exactly), 'at-least' or 'false', got '{value}'."),
+                    "exactly" => plan with { NormHold = NormHold.Exactly },
+                    _ => throw new ArgumentException($"--hold-norms must be 'at-least' (the default), 'exactly' or 'false', got '{value}'."),
                 },
                 _ => throw new InvalidOperationException($"{name} is not a study option."),
             };
@@ -98,10 +98,10 @@ public sealed class StudyKnobs : IEquatable<StudyKnobs>
     /// <summary>"--layer-lambda fan-in", or "no study option (the defaults)".</summary>
     public override string ToString() => IsDefault ? "no study option (the defaults)" : string.Join(" ", _settings.Select(s => $"{s.Key} {s.Value}"));
 
-    // "--layer-lambda global" and "--hold-norms true" are the defaults spelled out: the same runs as no option at all.
+    // "--layer-lambda global" and "--hold-norms at-least" are the defaults spelled out: the same runs as no option at all.
     private static void Add(SortedDictionary<string, string> settings, string name, string value)
     {
-        if (!(name == "--layer-lambda" && value == "global") && !(name == "--hold-norms" && value == "true"))
+        if (!(name == "--layer-lambda" && value == "global") && !(name == "--hold-norms" && value == "at-least"))
         {
             settings[name] = value;
         }

@@ -105,8 +105,9 @@ public sealed class FactorizedWeight
     /// <summary>
     /// Whether the loss cannot see this weight's scale (it feeds a normalization layer such as BatchNorm and nothing
     /// else): <c>true</c> once its first gradients showed it, <c>false</c> once they showed otherwise, <c>null</c> before
-    /// the first steps of training. While <see cref="Factorization.HoldScaleInvariantNorms"/> is on, such a weight is
-    /// trained at the norm it started with (docs/normalization.md).
+    /// the first steps of training. While <see cref="Factorization.HoldScaleInvariantNorms"/> is on, no output channel of
+    /// such a weight falls below the norm it started with (or, with <see cref="NormHold.Exactly"/>, leaves it;
+    /// docs/normalization.md).
     /// </summary>
     public bool? IsScaleInvariant => ScaleInvariance.IsInvariant;
 

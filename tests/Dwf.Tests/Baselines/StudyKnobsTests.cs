@@ -25,7 +25,7 @@ public sealed class StudyKnobsTests : IDisposable
 
         // The default spelled out is the default: the same runs as no option at all.
         Assert.Equal(StudyKnobs.None, StudyKnobs.From(new (string, object?)[] { ("--layer-lambda", "global") }));
-        Assert.Equal(StudyKnobs.None, StudyKnobs.From(new (string, object?)[] { ("--hold-norms", "true") }));
+        Assert.Equal(StudyKnobs.None, StudyKnobs.From(new (string, object?)[] { ("--hold-norms", "at-least") }));
         Assert.Equal(StudyKnobs.None, StudyKnobs.FromCommandLine("dotnet run -- experiments --net lenet5 --lambdas 1e-3 --methods dwf"));
     }
 

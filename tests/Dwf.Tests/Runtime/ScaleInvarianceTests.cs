@@ -88,11 +88,14 @@ public sealed class ScaleInvarianceTests
         var free = Make(out var freeFactorization);
         freeFactorization.HoldScaleInvariantNorms = false;
         var held = Make(out var heldFactorization);
+        heldFactorization.ScaleInvariantNormHold = NormHold.Exactly;
+        var floored = Make(out var flooredFactorization);
         double[] before = ChannelNorms(Weight(heldFactorization, "conv.weight"));
         Assert.Equal(before, ChannelNorms(Weight(freeFactorization, "conv.weight")));
 
         Train(free, freeFactorization.CreateSgd(lr: 0.05), steps: 40);
         Train(held, heldFactorization.CreateSgd(lr: 0.05), steps: 40);
+        Train(floored, flooredFactorization.CreateSgd(lr: 0.05), steps: 40);
 
         // Free: the loss does not resist (BatchNorm undoes any scale), so every channel shrinks close to the penalty's rate.
         double[] freeAfter = ChannelNorms(Weight(freeFactorization, "conv.weight"));
@@ -109,6 +112,15 @@ public sealed class ScaleInvarianceTests
         }
 
         heldFactorization.EnsureConsistent();
+
+        // Held at least (the default): no channel below its starting norm, however strong the penalty.
+        double[] flooredAfter = ChannelNorms(Weight(flooredFactorization, "conv.weight"));
+        for (int c = 0; c < before.Length; c++)
+        {
+            Assert.True(flooredAfter[c] / before[c] > 1 - 1e-4, $"channel {c}: {flooredAfter[c] / before[c]:G6} of its starting norm");
+        }
+
+        flooredFactorization.EnsureConsistent();
     }
 
     [Fact]
