@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Dwf;
 using static TorchSharp.torch;
 using Parameter = TorchSharp.Modules.Parameter;
 
@@ -34,10 +35,12 @@ public sealed class GradualMagnitudePruning : IDisposable
         _weights = weights;
         TargetRatio = targetRatio;
         FinalSparsity = 1.0 - (1.0 / targetRatio);
-        BeginStep = (long)Math.Round(begin * totalSteps);
-        EndStep = Math.Max(BeginStep + pruningSteps, (long)Math.Round(end * totalSteps));
-        PruningSteps = pruningSteps;
+        long beginStep = (long)Math.Round(begin * totalSteps);
+        Schedule = new CubicPruningSchedule(beginStep, Math.Max(beginStep + pruningSteps, (long)Math.Round(end * totalSteps)), pruningSteps);
     }
+
+    /// <summary>The cubic schedule (the one the library's <see cref="CompressionController"/> tightens its mask on).</summary>
+    public CubicPruningSchedule Schedule { get; }
 
     /// <summary>The compression ratio at the end.</summary>
     public double TargetRatio { get; }
@@ -49,23 +52,19 @@ public sealed class GradualMagnitudePruning : IDisposable
     public double FinalSparsity { get; }
 
     /// <summary>t₀.</summary>
-    public long BeginStep { get; }
+    public long BeginStep => Schedule.BeginStep;
 
     /// <summary>t₀ + nΔt.</summary>
-    public long EndStep { get; }
+    public long EndStep => Schedule.EndStep;
 
     /// <summary>n: pruning events k = 1 … n happen at the steps t₀ + round(k·(end − t₀)/n).</summary>
-    public int PruningSteps { get; }
+    public int PruningSteps => Schedule.Events;
 
     /// <summary>The step of pruning event <paramref name="k"/> (1 … n).</summary>
-    public long EventStep(int k) => BeginStep + (long)Math.Round((double)k * (EndStep - BeginStep) / PruningSteps);
+    public long EventStep(int k) => Schedule.EventStep(k);
 
     /// <summary>The scheduled sparsity after step <paramref name="step"/>: s_f·(1 − (1 − k/n)³) after event k, 0 before the first, s_f from the last on.</summary>
-    public double SparsityAt(long step)
-    {
-        int events = EventsUpTo(step);
-        return FinalSparsity * (1.0 - Math.Pow(1.0 - ((double)events / PruningSteps), 3));
-    }
+    public double SparsityAt(long step) => FinalSparsity * Schedule.ShareAt(step);
 
     /// <summary>
     /// Call after optimizer step <paramref name="step"/> (0-based): prunes at the scheduled steps, re-applies the mask
@@ -74,7 +73,7 @@ public sealed class GradualMagnitudePruning : IDisposable
     /// </summary>
     public void OnStep(long step)
     {
-        int events = EventsUpTo(step);
+        int events = Schedule.EventsUpTo(step);
         bool pruningEvent = events > 0 && EventStep(events) == step;
         if (pruningEvent || (_mask is null && events > 0))
         {
@@ -91,31 +90,6 @@ public sealed class GradualMagnitudePruning : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _mask?.Dispose();
-
-    // The number of pruning events at or before step (0 … n).
-    private int EventsUpTo(long step)
-    {
-        if (step < EventStep(1))
-        {
-            return 0;
-        }
-
-        int low = 1, high = PruningSteps;
-        while (low < high)
-        {
-            int middle = (low + high + 1) / 2;
-            if (EventStep(middle) <= step)
-            {
-                low = middle;
-            }
-            else
-            {
-                high = middle - 1;
-            }
-        }
-
-        return low;
-    }
 
     private void Prune(double sparsity)
     {

@@ -67,8 +67,7 @@ public sealed class CompressionController
     // free is better.
     private const double ShortMaskPhaseShrink = 5.0;
     private readonly long _fineTuneStep;
-    private readonly long _maskBegin;
-    private readonly int _maskEvents;
+    private readonly CubicPruningSchedule? _maskSchedule; // null without a fine-tuning phase (the paper's protocol)
     private Tensor[]? _removed; // per weight: true where the mask has removed it
 
     /// <summary>Creates the controller for the factors <paramref name="optimizer"/> trains.</summary>
@@ -99,8 +98,12 @@ public sealed class CompressionController
         // The mask tightens gradually, as gradual magnitude pruning's does (Zhu & Gupta's cubic schedule from 5 % of the run):
         // in a budget too short for the penalty to kill its share of weights, one cut at the end of the penalty phase
         // removes live weights all at once (measured: docs/normalization.md).
-        _maskBegin = Math.Max(0, Math.Min((long)Math.Round(MaskBeginFraction * total_steps), _fineTuneStep - 1));
-        _maskEvents = (int)Math.Max(1, Math.Min(MaskEvents, _fineTuneStep - _maskBegin));
+        if (_fineTuneStep > 0)
+        {
+            long maskBegin = Math.Max(0, Math.Min((long)Math.Round(MaskBeginFraction * total_steps), _fineTuneStep - 1));
+            _maskSchedule = new CubicPruningSchedule(maskBegin, _fineTuneStep, (int)Math.Max(1, Math.Min(MaskEvents, _fineTuneStep - maskBegin)));
+        }
+
         _weights = _factorization.Weights.Where(w => !w.IsCollapsed).Select(w => (w, w.PlanLambda)).ToArray();
         if (_weights.Length == 0)
         {
@@ -197,8 +200,8 @@ public sealed class CompressionController
         }
 
         Steps++;
-        int events = MaskEventsUpTo(Steps);
-        if (!IsMaskFixed && events > 0 && MaskEventStep(events) == Steps)
+        int events = _maskSchedule?.EventsUpTo(Steps) ?? 0;
+        if (!IsMaskFixed && events > 0 && _maskSchedule!.EventStep(events) == Steps)
         {
             TightenMask(events);
         }
@@ -262,7 +265,7 @@ public sealed class CompressionController
         DisposeMasks();
         MaskThreshold = state.MaskThreshold;
         IsMaskFixed = state.MaskThreshold is not null;
-        if (MaskEventsUpTo(Steps) > 0)
+        if (_maskSchedule?.EventsUpTo(Steps) > 0)
         {
             // Now, before the next optimizer step: momentum moves removed factors off zero until the mask is applied again.
             _removed = ZeroPattern();
@@ -424,7 +427,7 @@ public sealed class CompressionController
     // their new norms as the ones to hold: the removed weights' share is not to be restored.
     private void TightenMask(int k)
     {
-        double sparsity = (1.0 - (1.0 / TargetCompression)) * (1.0 - Math.Pow(1.0 - ((double)k / _maskEvents), 3));
+        double sparsity = (1.0 - (1.0 / TargetCompression)) * _maskSchedule!.ShareAfter(k);
         double threshold;
         using (var scope = NewDisposeScope())
         using (var noGrad = no_grad())
@@ -454,32 +457,12 @@ public sealed class CompressionController
             weight.ScaleInvariance.Rebase(weight.Weight);
         }
 
-        if (k == _maskEvents)
+        if (k == _maskSchedule.Events)
         {
             MaskThreshold = threshold;
             IsMaskFixed = true;
             ApplyLambda();
         }
-    }
-
-    // Mask events happen at the steps b + round(k·(f − b)/n), k = 1 … n, from b (5 % of the run) to f, the step at
-    // which fine-tuning starts; none without a fine-tuning phase.
-    private long MaskEventStep(int k) => _maskBegin + (long)Math.Round((double)k * (_fineTuneStep - _maskBegin) / _maskEvents);
-
-    private int MaskEventsUpTo(long step)
-    {
-        if (_fineTuneStep == 0)
-        {
-            return 0;
-        }
-
-        int events = 0;
-        while (events < _maskEvents && MaskEventStep(events + 1) <= step)
-        {
-            events++;
-        }
-
-        return events;
     }
 
     // Removed weights stay exactly zero: their factors are zeroed after every step (momentum would move them off zero).
