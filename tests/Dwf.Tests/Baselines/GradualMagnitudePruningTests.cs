@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using Dwf.Benchmarks.Experiments;
 using Dwf.Tests.Support;
@@ -89,29 +90,23 @@ public sealed class GradualMagnitudePruningTests
     [Fact]
     public void Per_layer_pruning_keeps_every_layer_at_the_ratio_where_one_global_ranking_empties_the_small_scale_layer()
     {
-        manual_seed(5);
-        var model = new TwoLayerMlp(inputs: 20, hidden: 64, outputs: 5);
-        var weights = Nets.PrunableWeights(model);
-        using (no_grad())
+        // The head's scale is arbitrary behind a normalization; here it is 1000× smaller than fc1's.
+        static IReadOnlyList<(string Name, TorchSharp.Modules.Parameter Weight)> SmallHeadWeights()
         {
-            // The head's scale is arbitrary behind a normalization; here it is 1000× smaller than fc1's.
+            manual_seed(5);
+            var weights = Nets.PrunableWeights(new TwoLayerMlp(inputs: 20, hidden: 64, outputs: 5));
+            using var noGrad = no_grad();
             using var small = 1e-3.ToScalar();
             weights.Single(w => w.Name == "head.weight").Weight.mul_(small);
+            return weights;
         }
 
+        var weights = SmallHeadWeights();
         using var global = new GradualMagnitudePruning(weights, targetRatio: 10, totalSteps: 100);
         global.Finish();
         Assert.Equal(0, weights.Single(w => w.Name == "head.weight").Weight.count_nonzero().item<long>());
 
-        manual_seed(5);
-        var fresh = new TwoLayerMlp(inputs: 20, hidden: 64, outputs: 5);
-        var freshWeights = Nets.PrunableWeights(fresh);
-        using (no_grad())
-        {
-            using var small = 1e-3.ToScalar();
-            freshWeights.Single(w => w.Name == "head.weight").Weight.mul_(small);
-        }
-
+        var freshWeights = SmallHeadWeights();
         var magnitudes = freshWeights.Select(w => w.Weight.detach().abs().clone()).ToList();
         using var perLayer = new GradualMagnitudePruning(freshWeights, targetRatio: 10, totalSteps: 100) { PerLayer = true };
         perLayer.Finish();

@@ -133,17 +133,7 @@ public sealed class ScaleInvarianceTests
         var weight = Weight(factorization, "conv.weight");
         var invariance = weight.ScaleInvariance;
 
-        // Evidence by hand: a gradient orthogonal to every channel of W (what BatchNorm makes of any loss).
-        using (no_grad())
-        {
-            var w = weight.Weight.detach().reshape(6, -1);
-            for (int i = 0; i < Core.ScaleInvariance.Observations; i++)
-            {
-                var g = randn_like(w, dtype: float64);
-                var radial = g.mul(w).sum(1, keepdim: true).div(w.square().sum(1, keepdim: true));
-                invariance.Observe(weight.Weight, g.sub(radial.mul(w)).reshape(weight.Shape));
-            }
-        }
+        ObserveOrthogonalGradients(weight);
 
         Assert.True(weight.IsScaleInvariant);
         double[] reference = ChannelNorms(weight);
@@ -194,16 +184,7 @@ public sealed class ScaleInvarianceTests
         var factorization = Factorized.Attach(model, depth: 3);
         var weight = Weight(factorization, "conv.weight");
         var invariance = weight.ScaleInvariance;
-        using (no_grad())
-        {
-            var w = weight.Weight.detach().reshape(6, -1);
-            for (int i = 0; i < Core.ScaleInvariance.Observations; i++)
-            {
-                var g = randn_like(w, dtype: float64);
-                var radial = g.mul(w).sum(1, keepdim: true).div(w.square().sum(1, keepdim: true));
-                invariance.Observe(weight.Weight, g.sub(radial.mul(w)).reshape(weight.Shape));
-            }
-        }
+        ObserveOrthogonalGradients(weight);
 
         Assert.True(weight.IsScaleInvariant);
         double[] reference = ChannelNorms(weight);
@@ -231,5 +212,19 @@ public sealed class ScaleInvarianceTests
         }
 
         factorization.EnsureConsistent();
+    }
+
+    // Evidence by hand: gradients orthogonal to every channel of W (what BatchNorm makes of any loss), enough of them
+    // for a verdict.
+    private static void ObserveOrthogonalGradients(FactorizedWeight weight)
+    {
+        using var noGrad = no_grad();
+        var w = weight.Weight.detach().reshape(weight.Shape[0], -1);
+        for (int i = 0; i < Core.ScaleInvariance.Observations; i++)
+        {
+            var g = randn_like(w, dtype: float64);
+            var radial = g.mul(w).sum(1, keepdim: true).div(w.square().sum(1, keepdim: true));
+            weight.ScaleInvariance.Observe(weight.Weight, g.sub(radial.mul(w)).reshape(weight.Shape));
+        }
     }
 }
