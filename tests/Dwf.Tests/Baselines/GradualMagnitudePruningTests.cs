@@ -87,6 +87,7 @@ public sealed class GradualMagnitudePruningTests
             Assert.True(result.Final.TestAccuracy > 0.5, $"accuracy {result.Final.TestAccuracy}");
         }
     }
+
     [Fact]
     public void Per_layer_pruning_keeps_every_layer_at_the_ratio_where_one_global_ranking_empties_the_small_scale_layer()
     {
