@@ -9,7 +9,7 @@ namespace Dwf.Samples.Models.Zoo;
 /// A MobileNet-style network (Howard et al. 2017): a 3×3 stem of 32 channels, then depthwise-separable blocks
 /// (3×3 depthwise conv, BatchNorm, ReLU, 1×1 pointwise conv, BatchNorm, ReLU) widening 32→64→128→128→256→256 with
 /// stride 2 in the 2nd, 4th and 5th blocks... and a linear classifier after global average pooling; a residual
-/// shortcut where a block keeps its shape. 123,392 conv and linear weights for one input channel.
+/// shortcut where a block keeps its shape. 133,248 conv and linear weights for one input channel.
 /// </summary>
 public sealed class MobileNetStyle : Module<Tensor, Tensor>
 {
