@@ -126,16 +126,8 @@ public sealed class ScaleInvarianceTests
     [Fact]
     public void The_retraction_moves_the_factors_along_the_gradient_of_each_channel_norm_and_restores_it()
     {
-        manual_seed(4);
-        var model = new NormalizedConvNet();
-        model.to(float64);
-        var factorization = Factorized.Attach(model, depth: 3);
-        var weight = Weight(factorization, "conv.weight");
+        var (factorization, weight) = InvariantConvInFloat64();
         var invariance = weight.ScaleInvariance;
-
-        ObserveOrthogonalGradients(weight);
-
-        Assert.True(weight.IsScaleInvariant);
         double[] reference = ChannelNorms(weight);
 
         // Move W off its norms the way a penalty step does (each factor shrunk, by channel-dependent amounts).
@@ -175,18 +167,12 @@ public sealed class ScaleInvarianceTests
 
         factorization.EnsureConsistent();
     }
+
     [Fact]
     public void Held_at_least_a_channel_below_its_norm_is_restored_and_one_above_is_left_alone()
     {
-        manual_seed(4);
-        var model = new NormalizedConvNet();
-        model.to(float64);
-        var factorization = Factorized.Attach(model, depth: 3);
-        var weight = Weight(factorization, "conv.weight");
+        var (factorization, weight) = InvariantConvInFloat64();
         var invariance = weight.ScaleInvariance;
-        ObserveOrthogonalGradients(weight);
-
-        Assert.True(weight.IsScaleInvariant);
         double[] reference = ChannelNorms(weight);
 
         // Channels 0-2 shrunk (a penalty step), channels 3-5 grown (a loss step lengthens an invariant channel).
@@ -212,6 +198,19 @@ public sealed class ScaleInvarianceTests
         }
 
         factorization.EnsureConsistent();
+    }
+
+    // The conv before BatchNorm of NormalizedConvNet in float64, found scale-invariant from hand-made evidence.
+    private static (Factorization Factorization, FactorizedWeight Weight) InvariantConvInFloat64()
+    {
+        manual_seed(4);
+        var model = new NormalizedConvNet();
+        model.to(float64);
+        var factorization = Factorized.Attach(model, depth: 3);
+        var weight = Weight(factorization, "conv.weight");
+        ObserveOrthogonalGradients(weight);
+        Assert.True(weight.IsScaleInvariant);
+        return (factorization, weight);
     }
 
     // Evidence by hand: gradients orthogonal to every channel of W (what BatchNorm makes of any loss), enough of them
