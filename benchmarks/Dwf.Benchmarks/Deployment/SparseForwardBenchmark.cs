@@ -48,7 +48,7 @@ internal static class SparseForwardBenchmark
         var forms = new List<(string Name, nn.Module<Tensor, Tensor> Module)> { ("dense (TorchSharp)", dense) };
         var sparse = SparseForward.Create(Build(name, target, s.Seed, out _, out _), shape);
         forms.Add(($"SparseForward ({sparse.Path})", sparse));
-        if (sparse.Path == SparseServingPath.LayerChain)
+        if (sparse.Path != SparseServingPath.Hooks)
         {
             forms.Add(("SparseForward (Hooks, forced)", SparseForward.Create(Build(name, target, s.Seed, out _, out _), shape, new SparseForwardOptions { Path = SparseServingPath.Hooks })));
         }

@@ -1,3 +1,4 @@
+using Dwf.Deployment;
 using Dwf.Numerics;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -11,7 +12,7 @@ namespace Dwf.Samples.Models.Zoo;
 /// stride 2 in the 2nd, 4th and 5th blocks... and a linear classifier after global average pooling; a residual
 /// shortcut where a block keeps its shape. 133,248 conv and linear weights for one input channel.
 /// </summary>
-public sealed class MobileNetStyle : Module<Tensor, Tensor>
+public sealed class MobileNetStyle : Module<Tensor, Tensor>, IDescribesGraph
 {
     private readonly Conv2d stem;
     private readonly BatchNorm2d stem_bn;
@@ -43,13 +44,22 @@ public sealed class MobileNetStyle : Module<Tensor, Tensor>
         x = functional.adaptive_avg_pool2d(x, 1).flatten(1);
         return fc.call(x).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The forward above, for sparse inference without a native call per layer (SparseServingPath.Graph).</summary>
+    public GraphValue DescribeGraph(LayerGraphBuilder graph, GraphValue input)
+    {
+        var x = graph.relu(graph.call(stem_bn, graph.call(stem, input)));
+        x = graph.call(blocks, x);
+        x = graph.flatten(graph.adaptive_avg_pool2d(x, 1));
+        return graph.call(fc, x);
+    }
 }
 
 /// <summary>
 /// A depthwise-separable block: 3×3 depthwise convolution (one filter per channel), BatchNorm, ReLU, 1×1 pointwise
 /// convolution, BatchNorm, ReLU; with a residual shortcut when input and output shapes agree.
 /// </summary>
-public sealed class DepthwiseSeparableBlock : Module<Tensor, Tensor>
+public sealed class DepthwiseSeparableBlock : Module<Tensor, Tensor>, IDescribesGraph
 {
     private readonly Conv2d depthwise;
     private readonly BatchNorm2d bn1;
@@ -76,5 +86,13 @@ public sealed class DepthwiseSeparableBlock : Module<Tensor, Tensor>
         x = functional.relu(bn2.call(pointwise.call(x)));
         // Out of place: x is the ReLU output that autograd saved for the backward pass.
         return residual ? x.add(input, Scalars.One) : x;
+    }
+
+    /// <inheritdoc/>
+    public GraphValue DescribeGraph(LayerGraphBuilder graph, GraphValue input)
+    {
+        var x = graph.relu(graph.call(bn1, graph.call(depthwise, input)));
+        x = graph.relu(graph.call(bn2, graph.call(pointwise, x)));
+        return residual ? graph.add(x, input) : x;
     }
 }

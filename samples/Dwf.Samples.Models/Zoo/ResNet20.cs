@@ -1,3 +1,4 @@
+using Dwf.Deployment;
 using Dwf.Numerics;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,7 +13,7 @@ namespace Dwf.Samples.Models.Zoo;
 /// BatchNorm where the shape changes. 268,336 conv and linear weights for one input channel.
 /// </summary>
 /// <remarks>Written the ordinary TorchSharp way, the shape a user converting a ResNet brings.</remarks>
-public sealed class ResNet20 : Module<Tensor, Tensor>
+public sealed class ResNet20 : Module<Tensor, Tensor>, IDescribesGraph
 {
     private readonly Conv2d stem;
     private readonly BatchNorm2d stem_bn;
@@ -42,13 +43,22 @@ public sealed class ResNet20 : Module<Tensor, Tensor>
         x = functional.adaptive_avg_pool2d(x, 1).flatten(1);
         return fc.call(x).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The forward above, for sparse inference without a native call per layer (SparseServingPath.Graph).</summary>
+    public GraphValue DescribeGraph(LayerGraphBuilder graph, GraphValue input)
+    {
+        var x = graph.relu(graph.call(stem_bn, graph.call(stem, input)));
+        x = graph.call(layers, x);
+        x = graph.flatten(graph.adaptive_avg_pool2d(x, 1));
+        return graph.call(fc, x);
+    }
 }
 
 /// <summary>
 /// The residual block of <see cref="ResNet20"/>: conv 3×3, BatchNorm, ReLU, conv 3×3, BatchNorm, plus the shortcut
 /// (identity, or a strided 1×1 convolution and BatchNorm where channels or resolution change), then ReLU.
 /// </summary>
-public sealed class BasicBlock : Module<Tensor, Tensor>
+public sealed class BasicBlock : Module<Tensor, Tensor>, IDescribesGraph
 {
     private readonly Conv2d conv1;
     private readonly BatchNorm2d bn1;
@@ -79,5 +89,14 @@ public sealed class BasicBlock : Module<Tensor, Tensor>
         x = bn2.call(conv2.call(x));
         var identity = shortcut is null ? input : shortcut.call(input);
         return functional.relu(x.add_(identity, Scalars.One));
+    }
+
+    /// <inheritdoc/>
+    public GraphValue DescribeGraph(LayerGraphBuilder graph, GraphValue input)
+    {
+        var x = graph.relu(graph.call(bn1, graph.call(conv1, input)));
+        x = graph.call(bn2, graph.call(conv2, x));
+        var identity = shortcut is null ? input : graph.call(shortcut, input);
+        return graph.relu(graph.add(x, identity));
     }
 }

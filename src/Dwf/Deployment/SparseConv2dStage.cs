@@ -33,4 +33,7 @@ internal sealed class SparseConv2dStage : ISparseStage
 
     public void Run(ReadOnlySpan<float> input, Span<float> output, int batch) =>
         _convolution.Run(input, output, batch, _inHeight, _inWidth);
+
+    /// <summary>Test hook: changes one stored weight.</summary>
+    internal void CorruptForTest() => _convolution.CorruptFirstTapForTest();
 }

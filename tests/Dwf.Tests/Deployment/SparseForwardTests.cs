@@ -24,15 +24,18 @@ public sealed class SparseForwardTests
     private const double Tolerance = 1e-5;
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(5)]
-    public void ResNet20WithFoldedBatchNormMatchesTheDenseEvalForward(int batch)
+    [InlineData(1, SparseServingPath.Hooks)]
+    [InlineData(5, SparseServingPath.Hooks)]
+    [InlineData(1, SparseServingPath.Auto)]
+    [InlineData(11, SparseServingPath.Auto)] // more than one chunk of the graph program
+    public void ResNet20WithFoldedBatchNormMatchesTheDenseEvalForward(int batch, SparseServingPath path)
     {
         using var scope = NewDisposeScope();
         var (model, twin) = Twins(() => new ResNet20(), 901, 0.9);
-        using var sparse = SparseForward.Create(model, new long[] { 1, 28, 28 });
+        using var sparse = SparseForward.Create(model, new long[] { 1, 28, 28 }, new SparseForwardOptions { Path = path });
 
-        Assert.Equal(SparseServingPath.Hooks, sparse.Path);
+        // ResNet20 describes its forward (IDescribesGraph), so Auto takes the graph path.
+        Assert.Equal(path == SparseServingPath.Auto ? SparseServingPath.Graph : path, sparse.Path);
         var convolutions = sparse.Layers.Where(l => l.Type == "Conv2d").ToList();
         Assert.Equal(21, convolutions.Count); // stem, 18 in blocks, 2 projection shortcuts
         Assert.All(convolutions, l => Assert.Equal(SparseLayerStatus.Sparse, l.Status));
@@ -48,13 +51,15 @@ public sealed class SparseForwardTests
         TensorAssert.RelativelyClose(twin.call(input), sparse.call(input), Tolerance, "sparse vs dense ResNet-20");
     }
 
-    [Fact]
-    public void InputsOfAnotherSizeThanTheProbeAreServedToo()
+    [Theory]
+    [InlineData(SparseServingPath.Hooks)]
+    [InlineData(SparseServingPath.Graph)]
+    public void InputsOfAnotherSizeThanTheProbeAreServedToo(SparseServingPath path)
     {
-        // ResNet-20 pools adaptively, so it takes any image size; every kernel re-plans for the new size.
+        // ResNet-20 pools adaptively, so it takes any image size; every kernel (or the graph) re-plans for the new size.
         using var scope = NewDisposeScope();
         var (model, twin) = Twins(() => new ResNet20(), 912, 0.9);
-        using var sparse = SparseForward.Create(model, new long[] { 1, 28, 28 });
+        using var sparse = SparseForward.Create(model, new long[] { 1, 28, 28 }, new SparseForwardOptions { Path = path });
         using var noGrad = no_grad();
         foreach (var size in new[] { 20, 33, 28 })
         {
@@ -63,12 +68,15 @@ public sealed class SparseForwardTests
         }
     }
 
-    [Fact]
-    public void MobileNetStyleWithDepthwiseAndStridedConvolutionsMatches()
+    [Theory]
+    [InlineData(SparseServingPath.Hooks)]
+    [InlineData(SparseServingPath.Graph)]
+    public void MobileNetStyleWithDepthwiseAndStridedConvolutionsMatches(SparseServingPath path)
     {
         using var scope = NewDisposeScope();
         var (model, twin) = Twins(() => new MobileNetStyle(), 902, 0.8);
-        using var sparse = SparseForward.Create(model, new long[] { 1, 28, 28 });
+        using var sparse = SparseForward.Create(model, new long[] { 1, 28, 28 }, new SparseForwardOptions { Path = path });
+        Assert.Equal(path, sparse.Path);
         var input = randn(3, 1, 28, 28);
         using var noGrad = no_grad();
         TensorAssert.RelativelyClose(twin.call(input), sparse.call(input), Tolerance, "sparse vs dense MobileNet-style");
@@ -140,12 +148,14 @@ public sealed class SparseForwardTests
         Assert.DoesNotContain("'first'", refused.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void ACorruptedSparseLayerFailsTheCheckAgainstTheDenseForward()
+    [Theory]
+    [InlineData(SparseServingPath.Hooks)]
+    [InlineData(SparseServingPath.Graph)]
+    public void ACorruptedSparseLayerFailsTheCheckAgainstTheDenseForward(SparseServingPath path)
     {
         using var scope = NewDisposeScope();
         var (model, _) = Twins(() => new ResNet20(), 907, 0.9);
-        using var sparse = SparseForward.Create(model, new long[] { 1, 28, 28 });
+        using var sparse = SparseForward.Create(model, new long[] { 1, 28, 28 }, new SparseForwardOptions { Path = path });
         sparse.Verify(); // passes as built
 
         sparse.CorruptForTest("layers.4.conv2");
@@ -158,7 +168,7 @@ public sealed class SparseForwardTests
     {
         using var scope = NewDisposeScope();
         var (model, twin) = Twins(() => new ResNet20(), 908, 0.9);
-        var sparse = SparseForward.Create(model, new long[] { 1, 28, 28 });
+        var sparse = SparseForward.Create(model, new long[] { 1, 28, 28 }, new SparseForwardOptions { Path = SparseServingPath.Hooks });
         var input = randn(2, 1, 28, 28);
         model.train();
         var refused = Assert.Throws<InvalidOperationException>(() => sparse.call(input));

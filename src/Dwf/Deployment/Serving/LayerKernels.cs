@@ -33,31 +33,39 @@ internal static class LayerKernels
 
     public static ILayerKernel Create(nn.Module layer, BatchNorm? norm)
     {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
         switch (layer)
         {
             case Linear linear:
-            {
-                int rows = checked((int)linear.out_features), columns = checked((int)linear.in_features);
-                var (weight, bias) = Fold(linear.weight, linear.bias, norm, rows);
-                var csr = CsrMatrix.FromDense(tensor(weight, new long[] { rows, columns }));
-                return new SparseLinearKernel(csr, bias);
-            }
-
+                var (weight, bias) = LinearWeights(linear, norm);
+                return new SparseLinearKernel(weight, bias);
             case Conv2d conv:
-            {
-                int outChannels = checked((int)conv.out_channels);
-                var (weight, bias) = Fold(conv.weight, conv.bias, norm, outChannels);
-                return new SparseConv2dKernel(
-                    weight, bias, outChannels, checked((int)conv.in_channels), checked((int)conv.groups),
-                    checked((int)conv.kernel_size[0]), checked((int)conv.kernel_size[1]),
-                    ((int)conv.stride[0], (int)conv.stride[1]), ((int)conv.dilation[0], (int)conv.dilation[1]), Padding(conv));
-            }
-
+                return new SparseConv2dKernel(ConvolutionWeights(conv, norm), checked((int)conv.in_channels));
             default:
                 throw new NotSupportedException($"{layer.GetType().Name}: {Unsupported(layer)}.");
         }
+    }
+
+    /// <summary>A Linear layer's weights (a following BatchNorm1d folded in) as CSR rows and a bias.</summary>
+    public static (CsrMatrix Weight, float[] Bias) LinearWeights(Linear linear, BatchNorm? norm)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        int rows = checked((int)linear.out_features), columns = checked((int)linear.in_features);
+        var (weight, bias) = Fold(linear.weight, linear.bias, norm, rows);
+        return (CsrMatrix.FromDense(tensor(weight, new long[] { rows, columns })), bias);
+    }
+
+    /// <summary>A Conv2d layer (a following BatchNorm2d folded in) as a sparse convolution.</summary>
+    public static SparseConvolution ConvolutionWeights(Conv2d conv, BatchNorm? norm)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        int outChannels = checked((int)conv.out_channels);
+        var (weight, bias) = Fold(conv.weight, conv.bias, norm, outChannels);
+        return new SparseConvolution(
+            weight, bias, outChannels, checked((int)conv.in_channels), checked((int)conv.groups),
+            checked((int)conv.kernel_size[0]), checked((int)conv.kernel_size[1]),
+            ((int)conv.stride[0], (int)conv.stride[1]), ((int)conv.dilation[0], (int)conv.dilation[1]), Padding(conv));
     }
 
     private static bool Foldable(BatchNorm bn, long channels) =>
@@ -90,6 +98,25 @@ internal static class LayerKernels
         }
 
         return (w, b);
+    }
+
+    /// <summary>A BatchNorm in eval mode as y = x·scale + shift per channel (computed in double).</summary>
+    public static (float[] Scale, float[] Shift) Affine(BatchNorm norm)
+    {
+        var mean = Doubles(norm.running_mean!);
+        var variance = Doubles(norm.running_var!);
+        var gamma = norm.weight is null ? null : Doubles(norm.weight);
+        var beta = norm.bias is null ? null : Doubles(norm.bias);
+        var scale = new float[mean.Length];
+        var shift = new float[mean.Length];
+        for (int c = 0; c < mean.Length; c++)
+        {
+            double s = (gamma?[c] ?? 1.0) / Math.Sqrt(variance[c] + norm.eps);
+            scale[c] = (float)s;
+            shift[c] = (float)((beta?[c] ?? 0.0) - (mean[c] * s));
+        }
+
+        return (scale, shift);
     }
 
     // Conv2d's own rule (TorchSharp's Convolution): explicit padding, or 'same' (left = total / 2), or 'valid'.

@@ -10,10 +10,10 @@ internal sealed class SparseConv2dKernel : ILayerKernel
     private readonly SparseConvolution _convolution;
     private readonly int _inChannels;
 
-    public SparseConv2dKernel(float[] weight, float[] bias, int outChannels, int inChannels, int groups, int kernelH, int kernelW, (int H, int W) stride, (int H, int W) dilation, (int Top, int Bottom, int Left, int Right) padding)
+    public SparseConv2dKernel(SparseConvolution convolution, int inChannels)
     {
         _inChannels = inChannels;
-        _convolution = new SparseConvolution(weight, bias, outChannels, inChannels, groups, kernelH, kernelW, stride, dilation, padding);
+        _convolution = convolution;
     }
 
     public long NonZeroWeights => _convolution.NonZeroCount;

@@ -34,24 +34,27 @@ public sealed class SparseForward : nn.Module<Tensor, Tensor>
 {
     private readonly nn.Module<Tensor, Tensor> _model;
     private readonly SparseModel? _chain;
+    private readonly GraphProgram? _graph;
+    private readonly Dictionary<string, GraphProgram> _graphsOfOtherShapes = new(StringComparer.Ordinal);
     private readonly IReadOnlyList<ServedLayer> _served;
     private readonly SparseForwardOptions _options;
     private bool _installed;
     private bool _disposed;
 
-    private SparseForward(nn.Module<Tensor, Tensor> model, long[] inputShape, SparseModel? chain, IReadOnlyList<ServedLayer> served, IReadOnlyList<SparseLayerInfo> layers, SparseForwardOptions options)
+    private SparseForward(nn.Module<Tensor, Tensor> model, long[] inputShape, SparseModel? chain, IReadOnlyList<ServedLayer> served, IReadOnlyList<SparseLayerInfo> layers, SparseForwardOptions options, GraphProgram? graph = null)
         : base(nameof(SparseForward))
     {
         _model = model;
         InputShape = inputShape;
         _chain = chain;
+        _graph = graph;
         _served = served;
         Layers = layers;
         _options = options;
     }
 
-    /// <summary>The path in use: <see cref="SparseServingPath.LayerChain"/> or <see cref="SparseServingPath.Hooks"/>.</summary>
-    public SparseServingPath Path => _chain is null ? SparseServingPath.Hooks : SparseServingPath.LayerChain;
+    /// <summary>The path in use: <see cref="SparseServingPath.LayerChain"/>, <see cref="SparseServingPath.Graph"/> or <see cref="SparseServingPath.Hooks"/>.</summary>
+    public SparseServingPath Path => _chain is not null ? SparseServingPath.LayerChain : _graph is not null ? SparseServingPath.Graph : SparseServingPath.Hooks;
 
     /// <summary>Shape of one input sample (without the batch dimension), as given to <see cref="Create"/>.</summary>
     public long[] InputShape { get; }
@@ -102,13 +105,19 @@ public sealed class SparseForward : nn.Module<Tensor, Tensor>
 
         NativeNumerics.EnsureChecked();
         model.eval();
-        var chain = options.Path == SparseServingPath.Hooks ? null : TryChain(model, inputShape, options);
+        var chain = options.Path is SparseServingPath.Hooks or SparseServingPath.Graph ? null : TryChain(model, inputShape, options);
         if (chain is not null)
         {
             var layers = model.named_modules().Where(m => LayerKernels.IsWeightLayer(m.module))
                 .Select(m => Info(m.name, m.module, SparseLayerStatus.Sparse, Weight(m.module) is { } w ? CountNonZero(w) : 0, null, null))
                 .ToList();
             return new SparseForward(model, inputShape.ToArray(), chain, Array.Empty<ServedLayer>(), layers, options);
+        }
+
+        if (options.Path == SparseServingPath.Graph || (options.Path == SparseServingPath.Auto && model is IDescribesGraph))
+        {
+            var (graph, layers) = GraphPlanner.Build(model, inputShape, options);
+            return new SparseForward(model, inputShape.ToArray(), null, Array.Empty<ServedLayer>(), layers, options, graph);
         }
 
         return HookPlanner.Build(model, inputShape.ToArray(), options, (served, layers) => new SparseForward(model, inputShape.ToArray(), null, served, layers, options));
@@ -146,6 +155,14 @@ public sealed class SparseForward : nn.Module<Tensor, Tensor>
             return _chain.call(input);
         }
 
+        if (_graph is not null)
+        {
+            var shape = input.shape;
+            return shape.Length == InputShape.Length + 1 && shape.AsSpan(1).SequenceEqual(InputShape)
+                ? _graph.Run(input)
+                : GraphFor(shape[1..]).Run(input);
+        }
+
         using var noGrad = no_grad();
         return _model.call(input);
     }
@@ -174,7 +191,16 @@ public sealed class SparseForward : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Test hook: corrupts one stored weight of the served layer <paramref name="name"/>.</summary>
-    internal void CorruptForTest(string name) => _served.Single(s => s.Name == name).Kernel.CorruptForTest();
+    internal void CorruptForTest(string name)
+    {
+        if (_graph is not null)
+        {
+            _graph.CorruptForTest(name);
+            return;
+        }
+
+        _served.Single(s => s.Name == name).Kernel.CorruptForTest();
+    }
 
     internal void Install()
     {
@@ -210,6 +236,11 @@ public sealed class SparseForward : nn.Module<Tensor, Tensor>
             return Probe.RelativeDifference(_model, InputShape, _options, _chain.call);
         }
 
+        if (_graph is not null)
+        {
+            return Probe.RelativeDifference(_model, InputShape, _options, _graph.Run);
+        }
+
         bool wasInstalled = _installed;
         Uninstall();
         using var scope = NewDisposeScope();
@@ -241,6 +272,23 @@ public sealed class SparseForward : nn.Module<Tensor, Tensor>
         }
 
         base.Dispose(disposing);
+    }
+
+    // A model that pools adaptively takes other image sizes: its graph is described, checked and compiled again
+    // for each new sample shape (once; a shape it does not take is refused with the layer's name).
+    private GraphProgram GraphFor(long[] sampleShape)
+    {
+        string key = LayerChain.Shape(sampleShape);
+        lock (_graphsOfOtherShapes)
+        {
+            if (!_graphsOfOtherShapes.TryGetValue(key, out var program))
+            {
+                program = GraphPlanner.Build(_model, sampleShape, _options).Program;
+                _graphsOfOtherShapes.Add(key, program);
+            }
+
+            return program;
+        }
     }
 
     private void EnsureNotDisposed()

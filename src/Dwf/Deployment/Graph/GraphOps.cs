@@ -1,0 +1,228 @@
+using System;
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace Dwf.Deployment;
+
+/// <summary>
+/// One executable step of a <see cref="GraphProgram"/> on a chunk of samples, sample-major: it reads buffer slots
+/// (slot −1 is the caller's input) and writes one. Slots are assigned by the program so that a buffer is reused
+/// once the value it holds is dead.
+/// </summary>
+internal abstract class GraphOp
+{
+    protected GraphOp(int[] inputs, int output)
+    {
+        Inputs = inputs;
+        Output = output;
+    }
+
+    public int[] Inputs { get; }
+
+    public int Output { get; }
+
+    public abstract void Run(GraphBuffers buffers, int batch);
+}
+
+/// <summary>The slots of a program plus the caller's input (slot −1).</summary>
+internal ref struct GraphBuffers
+{
+    private readonly ReadOnlySpan<float> _input;
+    private readonly float[][] _slots;
+
+    public GraphBuffers(ReadOnlySpan<float> input, float[][] slots)
+    {
+        _input = input;
+        _slots = slots;
+    }
+
+    public ReadOnlySpan<float> Read(int slot, int length) => slot < 0 ? _input[..length] : _slots[slot].AsSpan(0, length);
+
+    public Span<float> Write(int slot, int length) => _slots[slot].AsSpan(0, length);
+}
+
+/// <summary>A stage of the chain machinery (convolution, max pooling) on one input.</summary>
+internal sealed class StageOp : GraphOp
+{
+    public StageOp(ISparseStage stage, int input, int output)
+        : base(new[] { input }, output) => Stage = stage;
+
+    public ISparseStage Stage { get; }
+
+    public override void Run(GraphBuffers buffers, int batch) =>
+        Stage.Run(buffers.Read(Inputs[0], batch * Stage.InputSize), buffers.Write(Output, batch * Stage.OutputSize), batch);
+}
+
+/// <summary>A Linear layer on every row of [*, in_features] (one gathered dot product per output row: the classifiers of conv nets are small).</summary>
+internal sealed class LinearOp : GraphOp
+{
+    private readonly int _rowsPerSample;
+
+    public LinearOp(CsrLinearStage stage, CsrMatrix weight, int inputSize, int input, int output)
+        : base(new[] { input }, output)
+    {
+        Stage = stage;
+        Weight = weight;
+        _rowsPerSample = inputSize / weight.Columns;
+    }
+
+    public CsrLinearStage Stage { get; }
+
+    public CsrMatrix Weight { get; }
+
+    public override void Run(GraphBuffers buffers, int batch)
+    {
+        int rows = batch * _rowsPerSample, columns = Weight.Columns, outputs = Weight.Rows;
+        var x = buffers.Read(Inputs[0], rows * columns);
+        var y = buffers.Write(Output, rows * outputs);
+        for (int r = 0; r < rows; r++)
+        {
+            Stage.Run(x.Slice(r * columns, columns), y.Slice(r * outputs, outputs), 1);
+        }
+    }
+}
+
+/// <summary>A BatchNorm that could not be folded: y = x·scale[c] + shift[c] per channel (running statistics).</summary>
+internal sealed class ChannelAffineOp : GraphOp
+{
+    private readonly float[] _scale, _shift;
+    private readonly int _plane;
+
+    public ChannelAffineOp(float[] scale, float[] shift, int plane, int input, int output)
+        : base(new[] { input }, output) => (_scale, _shift, _plane) = (scale, shift, plane);
+
+    public override void Run(GraphBuffers buffers, int batch)
+    {
+        int size = _scale.Length * _plane;
+        var x = buffers.Read(Inputs[0], batch * size);
+        var y = buffers.Write(Output, batch * size);
+        for (int i = 0; i < batch * size; i++)
+        {
+            int c = (i / _plane) % _scale.Length;
+            y[i] = (x[i] * _scale[c]) + _shift[c];
+        }
+    }
+}
+
+/// <summary>max(x, 0); in place when the program reuses the input's slot.</summary>
+internal sealed class ReluOp : GraphOp
+{
+    private readonly int _size;
+
+    public ReluOp(int size, int input, int output)
+        : base(new[] { input }, output) => _size = size;
+
+    public override void Run(GraphBuffers buffers, int batch)
+    {
+        var x = buffers.Read(Inputs[0], batch * _size);
+        var y = buffers.Write(Output, batch * _size);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var xv = MemoryMarshal.Cast<float, Vector<float>>(x);
+            var yv = MemoryMarshal.Cast<float, Vector<float>>(y);
+            for (int v = 0; v < xv.Length; v++)
+            {
+                yv[v] = Vector.Max(xv[v], Vector<float>.Zero);
+            }
+
+            i = xv.Length * Vector<float>.Count;
+        }
+
+        for (; i < x.Length; i++)
+        {
+            y[i] = x[i] > 0 ? x[i] : 0f;
+        }
+    }
+}
+
+/// <summary>a + b (a residual addition); in place when the program reuses one input's slot.</summary>
+internal sealed class AddOp : GraphOp
+{
+    private readonly int _size;
+
+    public AddOp(int size, int left, int right, int output)
+        : base(new[] { left, right }, output) => _size = size;
+
+    public override void Run(GraphBuffers buffers, int batch)
+    {
+        var a = buffers.Read(Inputs[0], batch * _size);
+        var b = buffers.Read(Inputs[1], batch * _size);
+        var y = buffers.Write(Output, batch * _size);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var av = MemoryMarshal.Cast<float, Vector<float>>(a);
+            var bv = MemoryMarshal.Cast<float, Vector<float>>(b);
+            var yv = MemoryMarshal.Cast<float, Vector<float>>(y);
+            for (int v = 0; v < av.Length; v++)
+            {
+                yv[v] = av[v] + bv[v];
+            }
+
+            i = av.Length * Vector<float>.Count;
+        }
+
+        for (; i < a.Length; i++)
+        {
+            y[i] = a[i] + b[i];
+        }
+    }
+}
+
+/// <summary>Concatenation along the channels: per sample, the inputs' blocks one after another.</summary>
+internal sealed class CatOp : GraphOp
+{
+    private readonly int[] _sizes;
+
+    public CatOp(int[] sizes, int[] inputs, int output)
+        : base(inputs, output) => _sizes = sizes;
+
+    public override void Run(GraphBuffers buffers, int batch)
+    {
+        int total = 0;
+        foreach (int size in _sizes)
+        {
+            total += size;
+        }
+
+        var y = buffers.Write(Output, batch * total);
+        int offset = 0;
+        for (int k = 0; k < Inputs.Length; k++)
+        {
+            var x = buffers.Read(Inputs[k], batch * _sizes[k]);
+            for (int s = 0; s < batch; s++)
+            {
+                x.Slice(s * _sizes[k], _sizes[k]).CopyTo(y.Slice((s * total) + offset, _sizes[k]));
+            }
+
+            offset += _sizes[k];
+        }
+    }
+}
+
+/// <summary>The mean of each channel's plane: [C, H, W] to [C].</summary>
+internal sealed class GlobalAveragePoolOp : GraphOp
+{
+    private readonly int _channels, _plane;
+
+    public GlobalAveragePoolOp(int channels, int plane, int input, int output)
+        : base(new[] { input }, output) => (_channels, _plane) = (channels, plane);
+
+    public override void Run(GraphBuffers buffers, int batch)
+    {
+        var x = buffers.Read(Inputs[0], batch * _channels * _plane);
+        var y = buffers.Write(Output, batch * _channels);
+        for (int c = 0; c < batch * _channels; c++)
+        {
+            // Summed in double: TorchSharp's mean accumulates wider than float32 too, and 784-pixel planes would drift.
+            double sum = 0;
+            foreach (float v in x.Slice(c * _plane, _plane))
+            {
+                sum += v;
+            }
+
+            y[c] = (float)(sum / _plane);
+        }
+    }
+}

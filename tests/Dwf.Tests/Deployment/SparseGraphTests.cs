@@ -1,0 +1,177 @@
+using System;
+using System.Linq;
+using Dwf.Deployment;
+using Dwf.Tests.Support;
+using TorchSharp.Modules;
+using Xunit;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Dwf.Tests.Deployment;
+
+/// <summary>
+/// The graph path of <see cref="SparseForward"/> (<see cref="IDescribesGraph"/>): every node kind against the dense
+/// eval-mode forward, BatchNorm folded only where the layer's output has no other reader, and the messages for a
+/// description that is not the forward or holds something without a graph node. ResNet-20 and the MobileNet-style
+/// net on this path are checked in <see cref="SparseForwardTests"/>.
+/// </summary>
+[Collection(DeploymentCollection.Name)]
+public sealed class SparseGraphTests
+{
+    private const double Tolerance = 1e-5;
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(13)]
+    public void EveryNodeKindMatchesTheDenseForward(int batch)
+    {
+        using var scope = NewDisposeScope();
+        var model = CreateBranchy(931);
+        var input = randn(batch, 3, 8, 8);
+        using var noGrad = no_grad();
+        var expected = model.call(input);
+
+        using var sparse = SparseForward.Create(model, new long[] { 3, 8, 8 });
+
+        Assert.Equal(SparseServingPath.Graph, sparse.Path);
+        TensorAssert.RelativelyClose(expected, sparse.call(input), Tolerance, "graph path");
+        Assert.Null(sparse.Layers.Single(l => l.Name == "conv").FoldedNorm); // its output is also added to the norm's
+        Assert.Equal("bn2", sparse.Layers.Single(l => l.Name == "conv2").FoldedNorm);
+        Assert.Equal("bn_fc", sparse.Layers.Single(l => l.Name == "fc").FoldedNorm);
+        var spare = sparse.Layers.Single(l => l.Name == "spare");
+        Assert.Equal(SparseLayerStatus.Unused, spare.Status);
+        long nonZero = new[] { "conv", "conv2" }.Sum(n => Sparsify.Parameter(model, n + ".weight").count_nonzero().item<long>())
+            + Sparsify.Parameter(model, "fc.weight").count_nonzero().item<long>();
+        Assert.Equal(nonZero, sparse.NonZeroWeights);
+    }
+
+    [Fact]
+    public void ADescriptionThatIsNotTheForwardIsRefusedAsSuch()
+    {
+        using var scope = NewDisposeScope();
+        var model = CreateBranchy(932);
+        model.ForgetTheReLU = true;
+
+        var refused = Assert.Throws<InvalidOperationException>(() => SparseForward.Create(model, new long[] { 3, 8, 8 }));
+
+        Assert.Contains("Branchy.DescribeGraph does not describe its forward", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("SparseServingPath.Hooks", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AModuleWithoutAGraphNodeIsNamedWithTheWayOut()
+    {
+        using var scope = NewDisposeScope();
+        var model = new WithOpaqueBlock();
+        model.eval();
+
+        var refused = Assert.Throws<InvalidOperationException>(() => SparseForward.Create(model, new long[] { 4 }));
+
+        Assert.Contains("'block' (Opaque)", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("implement IDescribesGraph", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("SparseServingPath.Hooks", refused.Message, StringComparison.Ordinal);
+        using var hooks = SparseForward.Create(model, new long[] { 4 }, new SparseForwardOptions { Path = SparseServingPath.Hooks });
+        Assert.Equal(SparseServingPath.Hooks, hooks.Path); // the way out works
+    }
+
+    [Fact]
+    public void TheGraphPathIsRefusedForAModelThatDoesNotDescribeItself()
+    {
+        using var scope = NewDisposeScope();
+        var refused = Assert.Throws<InvalidOperationException>(() => SparseForward.Create(new Opaque(), new long[] { 4 }, new SparseForwardOptions { Path = SparseServingPath.Graph }));
+        Assert.Contains("does not describe its forward (implement IDescribesGraph)", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DescriptionsCheckShapesAsTheyAreBuilt()
+    {
+        using var scope = NewDisposeScope();
+        var model = CreateBranchy(933);
+        var refused = Assert.Throws<InvalidOperationException>(() => SparseForward.Create(model, new long[] { 2, 8, 8 }));
+        Assert.Contains("'conv' (Conv2d) does not take %0 [2, 8, 8]", refused.Message, StringComparison.Ordinal);
+    }
+
+    private static Branchy CreateBranchy(int seed)
+    {
+        manual_seed(seed);
+        var model = new Branchy();
+        foreach (var name in new[] { "conv", "conv2", "fc" })
+        {
+            Sparsify.ZeroSmallest(Sparsify.Parameter(model, name + ".weight"), 0.6);
+        }
+
+        var generator = new Generator((ulong)seed);
+        using (no_grad())
+        {
+            foreach (var norm in model.modules().OfType<BatchNorm>())
+            {
+                long n = norm.num_features;
+                norm.running_mean!.copy_(randn(n, generator: generator).mul(0.2));
+                norm.running_var!.copy_(rand(n, generator: generator).add(0.5));
+                norm.weight!.copy_(rand(n, generator: generator).add(0.5));
+                norm.bias!.copy_(randn(n, generator: generator).mul(0.2));
+            }
+        }
+
+        model.eval();
+        return model;
+    }
+
+    private sealed class Branchy : Module<Tensor, Tensor>, IDescribesGraph
+    {
+        private readonly Conv2d conv = Conv2d(3, 4, 3, padding: 1);
+        private readonly BatchNorm2d bn = BatchNorm2d(4);
+        private readonly Conv2d conv2 = Conv2d(4, 4, 3, padding: 1, bias: false);
+        private readonly BatchNorm2d bn2 = BatchNorm2d(4);
+        private readonly MaxPool2d pool = MaxPool2d(2);
+        private readonly Linear fc = Linear(8 * 4 * 4, 5);
+        private readonly BatchNorm1d bn_fc = BatchNorm1d(5);
+        private readonly Linear spare = Linear(2, 2);
+
+        public Branchy()
+            : base(nameof(Branchy)) => RegisterComponents();
+
+        public bool ForgetTheReLU { get; set; }
+
+        public override Tensor forward(Tensor input)
+        {
+            var y = conv.call(input);
+            var a = bn.call(y).add(y);
+            var b = functional.relu(bn2.call(conv2.call(a)));
+            var c = pool.call(cat(new[] { a, b }, 1));
+            return bn_fc.call(fc.call(c.flatten(1)));
+        }
+
+        public GraphValue DescribeGraph(LayerGraphBuilder graph, GraphValue input)
+        {
+            var y = graph.call(conv, input);
+            var a = graph.add(graph.call(bn, y), y);
+            var b = graph.call(bn2, graph.call(conv2, a));
+            b = ForgetTheReLU ? b : graph.relu(b);
+            var c = graph.call(pool, graph.cat(a, b));
+            return graph.call(bn_fc, graph.call(fc, graph.flatten(c)));
+        }
+    }
+
+    private sealed class Opaque : Module<Tensor, Tensor>
+    {
+        private readonly Linear inner = Linear(4, 4);
+
+        public Opaque()
+            : base(nameof(Opaque)) => RegisterComponents();
+
+        public override Tensor forward(Tensor input) => inner.call(input).sin();
+    }
+
+    private sealed class WithOpaqueBlock : Module<Tensor, Tensor>, IDescribesGraph
+    {
+        private readonly Opaque block = new();
+
+        public WithOpaqueBlock()
+            : base(nameof(WithOpaqueBlock)) => RegisterComponents();
+
+        public override Tensor forward(Tensor input) => block.call(input);
+
+        public GraphValue DescribeGraph(LayerGraphBuilder graph, GraphValue input) => graph.call(block, input);
+    }
+}
