@@ -191,4 +191,18 @@ public static class DiagnosticDescriptors
         isEnabledByDefault: true,
         description: "TorchSharp runs forward hooks only in Module.call. SparseForward serves a collapsed model's Linear and Conv2d layers (and folds the BatchNorm after them) through hooks; a layer invoked with forward() keeps computing densely, and SparseForward.Create refuses the model, naming the layer. call() computes the same thing and runs the hooks.",
         helpLinkUri: HelpLinkBase + DiagnosticIds.SubmoduleForwardSkipsHooks + ".md");
+
+    /// <summary>
+    /// DWF018: a module that describes its forward for sparse inference (IDescribesGraph) calls a submodule field
+    /// in forward that its DescribeGraph never uses.
+    /// </summary>
+    public static readonly DiagnosticDescriptor GraphDescriptionMissesLayer = new(
+        id: DiagnosticIds.GraphDescriptionMissesLayer,
+        title: "DescribeGraph leaves out a layer that forward uses",
+        messageFormat: "forward uses '{0}' but DescribeGraph never does: the described graph is not the forward, and SparseForward.Create will refuse it; describe '{0}' where forward uses it",
+        category: Deployment,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "SparseForward's graph path runs the graph a module describes (IDescribesGraph) instead of its forward, after checking on a probe input that both compute the same thing. A submodule that forward uses and the description leaves out (typically a shortcut or a norm) makes that check fail at run time; this rule says so while typing. Helper methods of the same class called from either method are followed.",
+        helpLinkUri: HelpLinkBase + DiagnosticIds.GraphDescriptionMissesLayer + ".md");
 }

@@ -23,4 +23,5 @@ public static class DiagnosticIds
     public const string TargetCompressionInvalid = "DWF015";
     public const string LambdaScalingInvalid = "DWF016";
     public const string SubmoduleForwardSkipsHooks = "DWF017";
+    public const string GraphDescriptionMissesLayer = "DWF018";
 }

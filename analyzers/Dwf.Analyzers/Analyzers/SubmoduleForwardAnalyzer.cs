@@ -53,9 +53,9 @@ public sealed class SubmoduleForwardAnalyzer : DiagnosticAnalyzer
 
         var model = context.SemanticModel;
         if (model.GetSymbolInfo(invocation, context.CancellationToken).Symbol is not IMethodSymbol { IsStatic: false } method
-            || !DerivesFrom(method.ContainingType, types.Module!)
+            || !types.IsModule(method.ContainingType)
             || model.GetEnclosingSymbol(invocation.SpanStart, context.CancellationToken)?.ContainingType is not { } enclosing
-            || !DerivesFrom(enclosing, types.Module!))
+            || !types.IsModule(enclosing))
         {
             return;
         }
@@ -68,18 +68,5 @@ public sealed class SubmoduleForwardAnalyzer : DiagnosticAnalyzer
             additionalLocations: null,
             properties: null,
             access.Expression.ToString()));
-    }
-
-    private static bool DerivesFrom(ITypeSymbol? type, INamedTypeSymbol baseType)
-    {
-        for (var current = type; current is not null; current = current.BaseType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, baseType))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

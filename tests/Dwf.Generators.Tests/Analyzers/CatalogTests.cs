@@ -40,6 +40,7 @@ public sealed class CatalogTests
         { "DWF011", DiagnosticSeverity.Error },
         { "DWF012", DiagnosticSeverity.Warning },
         { "DWF017", DiagnosticSeverity.Warning },
+        { "DWF018", DiagnosticSeverity.Warning },
     };
 
     [Theory]
