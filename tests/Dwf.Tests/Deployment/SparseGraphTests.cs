@@ -46,6 +46,43 @@ public sealed class SparseGraphTests
     }
 
     [Fact]
+    public void ATrainedAndCollapsedFactorizedResNetTakesTheGraphPath()
+    {
+        // The user's path: factorize, train (a few SGD steps, so that weights and norm statistics move), collapse, serve. The graph path reads the collapsed weights through the description.
+        using var scope = NewDisposeScope();
+        manual_seed(934);
+        var model = new Dwf.Samples.Models.Zoo.ResNet20();
+        var factorization = Factorization.Attach(model, new FactorizationPlan(new FactorizationOptions { Depth = 2, Lambda = 1e-3 }));
+        var optimizer = factorization.CreateSgd(0.05, momentum: 0.9);
+        var images = randn(16, 1, 28, 28);
+        var labels = randint(0, 10, new long[] { 16 });
+        model.train();
+        for (int step = 0; step < 3; step++)
+        {
+            optimizer.zero_grad();
+            var loss = functional.cross_entropy(model.call(images), labels); // the optimizer applies the penalty
+            loss.backward();
+            optimizer.step();
+        }
+
+        factorization.Collapse();
+        foreach (var (_, layer) in model.named_modules().Where(m => m.module is TorchSharp.Modules.Conv2d or TorchSharp.Modules.Linear))
+        {
+            Sparsify.ZeroSmallest(Sparsify.Parameter(layer, "weight"), 0.8); // three steps make no zeros yet
+        }
+
+        model.eval();
+        var input = randn(3, 1, 28, 28);
+        using var noGrad = no_grad();
+        var expected = model.call(input);
+        using var sparse = SparseForward.Create(model, new long[] { 1, 28, 28 });
+
+        Assert.Equal(SparseServingPath.Graph, sparse.Path);
+        Assert.Equal(22, sparse.Layers.Count(l => l.Status == SparseLayerStatus.Sparse)); // 21 convolutions and the classifier
+        TensorAssert.RelativelyClose(expected, sparse.call(input), Tolerance, "collapsed ResNet-20, graph path");
+    }
+
+    [Fact]
     public void ADescriptionThatIsNotTheForwardIsRefusedAsSuch()
     {
         using var scope = NewDisposeScope();
