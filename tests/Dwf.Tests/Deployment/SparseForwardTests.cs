@@ -134,6 +134,7 @@ public sealed class SparseForwardTests
         Assert.Equal(SparseLayerStatus.Dense, sparse.Layers.Single(l => l.Name == "sequence").Status);
         Assert.Equal(SparseLayerStatus.Sparse, sparse.Layers.Single(l => l.Name == "head").Status);
         Assert.Contains("sequence (Conv1d): Dense", sparse.ToString(), StringComparison.Ordinal);
+        Assert.Contains("describe the forward (IDescribesGraph)", sparse.ToString(), StringComparison.Ordinal); // the way to the faster path
     }
 
     [Fact]

@@ -172,6 +172,12 @@ public sealed class SparseForward : nn.Module<Tensor, Tensor>
     {
         var text = new StringBuilder();
         text.Append(System.FormattableString.Invariant($"SparseForward of {_model.GetType().Name} ({Path}): {NonZeroWeights} non-zero of {ServedWeights} weights served sparsely"));
+        if (Path == SparseServingPath.Hooks && _model is not IDescribesGraph)
+        {
+            // The hooks path pays a native call per layer; the graph path does not (see docs/deployment.md).
+            text.Append("; every layer still costs a native call: describe the forward (IDescribesGraph) to run it all in C#");
+        }
+
         foreach (var layer in Layers)
         {
             text.AppendLine();
