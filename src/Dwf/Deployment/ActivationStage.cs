@@ -1,6 +1,4 @@
 using System;
-using System.Numerics;
-using System.Runtime.InteropServices;
 
 namespace Dwf.Deployment;
 
@@ -35,7 +33,7 @@ internal sealed class ActivationStage : ISparseStage
             case ActivationKind.Identity:
                 break;
             case ActivationKind.ReLU:
-                ReLU(values);
+                SimdKernels.Relu(values, values);
                 break;
             case ActivationKind.LeakyReLU:
                 foreach (ref float v in values)
@@ -60,26 +58,6 @@ internal sealed class ActivationStage : ISparseStage
                 break;
             default:
                 throw new NotSupportedException($"Activation {_kind} is not supported by sparse execution.");
-        }
-    }
-
-    private static void ReLU(Span<float> values)
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var vectors = MemoryMarshal.Cast<float, Vector<float>>(values);
-            for (int v = 0; v < vectors.Length; v++)
-            {
-                vectors[v] = Vector.Max(vectors[v], Vector<float>.Zero);
-            }
-
-            i = vectors.Length * Vector<float>.Count;
-        }
-
-        for (; i < values.Length; i++)
-        {
-            values[i] = values[i] > 0 ? values[i] : 0f;
         }
     }
 }

@@ -82,4 +82,49 @@ internal static class SimdKernels
             }
         }
     }
+
+    /// <summary>y = max(x, 0) element-wise (x and y of equal length; the same span for in place).</summary>
+    public static void Relu(ReadOnlySpan<float> x, Span<float> y)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var xv = MemoryMarshal.Cast<float, Vector<float>>(x);
+            var yv = MemoryMarshal.Cast<float, Vector<float>>(y);
+            for (int v = 0; v < xv.Length; v++)
+            {
+                yv[v] = Vector.Max(xv[v], Vector<float>.Zero);
+            }
+
+            i = xv.Length * Vector<float>.Count;
+        }
+
+        for (; i < x.Length; i++)
+        {
+            y[i] = x[i] > 0 ? x[i] : 0f;
+        }
+    }
+
+    /// <summary>y = a + b element-wise (all of equal length; y may be a or b).</summary>
+    public static void Add(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var av = MemoryMarshal.Cast<float, Vector<float>>(a);
+            var bv = MemoryMarshal.Cast<float, Vector<float>>(b);
+            var yv = MemoryMarshal.Cast<float, Vector<float>>(y);
+            for (int v = 0; v < av.Length; v++)
+            {
+                yv[v] = av[v] + bv[v];
+            }
+
+            i = av.Length * Vector<float>.Count;
+        }
+
+        for (; i < a.Length; i++)
+        {
+            y[i] = a[i] + b[i];
+        }
+    }
 }

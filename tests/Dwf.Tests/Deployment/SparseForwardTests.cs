@@ -279,15 +279,16 @@ public sealed class SparseForwardTests
         return (model, twin);
     }
 
-    private static void RandomizeNorms(Module model, Generator generator)
+    /// <summary>BatchNorm statistics and affine parameters away from their identity initialization (what a trained net has).</summary>
+    internal static void RandomizeNorms(Module model, Generator generator)
     {
         using var noGrad = no_grad();
-        foreach (var norm in model.modules().OfType<BatchNorm2d>())
+        foreach (var norm in model.modules().OfType<BatchNorm>())
         {
             long n = norm.num_features;
             norm.running_mean!.copy_(randn(n, generator: generator).mul(0.2));
             norm.running_var!.copy_(rand(n, generator: generator).add(0.5));
-            norm.weight.copy_(rand(n, generator: generator).add(0.5));
+            norm.weight!.copy_(rand(n, generator: generator).add(0.5));
             norm.bias!.copy_(randn(n, generator: generator).mul(0.2));
         }
     }

@@ -137,19 +137,7 @@ public sealed class SparseGraphTests
             Sparsify.ZeroSmallest(Sparsify.Parameter(model, name + ".weight"), 0.6);
         }
 
-        var generator = new Generator((ulong)seed);
-        using (no_grad())
-        {
-            foreach (var norm in model.modules().OfType<BatchNorm>())
-            {
-                long n = norm.num_features;
-                norm.running_mean!.copy_(randn(n, generator: generator).mul(0.2));
-                norm.running_var!.copy_(rand(n, generator: generator).add(0.5));
-                norm.weight!.copy_(rand(n, generator: generator).add(0.5));
-                norm.bias!.copy_(randn(n, generator: generator).mul(0.2));
-            }
-        }
-
+        SparseForwardTests.RandomizeNorms(model, new Generator((ulong)seed));
         model.eval();
         return model;
     }

@@ -1,6 +1,4 @@
 using System;
-using System.Numerics;
-using System.Runtime.InteropServices;
 
 namespace Dwf.Deployment;
 
@@ -112,28 +110,8 @@ internal sealed class ReluOp : GraphOp
     public ReluOp(int size, int input, int output)
         : base(new[] { input }, output) => _size = size;
 
-    public override void Run(GraphBuffers buffers, int batch)
-    {
-        var x = buffers.Read(Inputs[0], batch * _size);
-        var y = buffers.Write(Output, batch * _size);
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var xv = MemoryMarshal.Cast<float, Vector<float>>(x);
-            var yv = MemoryMarshal.Cast<float, Vector<float>>(y);
-            for (int v = 0; v < xv.Length; v++)
-            {
-                yv[v] = Vector.Max(xv[v], Vector<float>.Zero);
-            }
-
-            i = xv.Length * Vector<float>.Count;
-        }
-
-        for (; i < x.Length; i++)
-        {
-            y[i] = x[i] > 0 ? x[i] : 0f;
-        }
-    }
+    public override void Run(GraphBuffers buffers, int batch) =>
+        SimdKernels.Relu(buffers.Read(Inputs[0], batch * _size), buffers.Write(Output, batch * _size));
 }
 
 /// <summary>a + b (a residual addition); in place when the program reuses one input's slot.</summary>
@@ -144,30 +122,8 @@ internal sealed class AddOp : GraphOp
     public AddOp(int size, int left, int right, int output)
         : base(new[] { left, right }, output) => _size = size;
 
-    public override void Run(GraphBuffers buffers, int batch)
-    {
-        var a = buffers.Read(Inputs[0], batch * _size);
-        var b = buffers.Read(Inputs[1], batch * _size);
-        var y = buffers.Write(Output, batch * _size);
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var av = MemoryMarshal.Cast<float, Vector<float>>(a);
-            var bv = MemoryMarshal.Cast<float, Vector<float>>(b);
-            var yv = MemoryMarshal.Cast<float, Vector<float>>(y);
-            for (int v = 0; v < av.Length; v++)
-            {
-                yv[v] = av[v] + bv[v];
-            }
-
-            i = av.Length * Vector<float>.Count;
-        }
-
-        for (; i < a.Length; i++)
-        {
-            y[i] = a[i] + b[i];
-        }
-    }
+    public override void Run(GraphBuffers buffers, int batch) =>
+        SimdKernels.Add(buffers.Read(Inputs[0], batch * _size), buffers.Read(Inputs[1], batch * _size), buffers.Write(Output, batch * _size));
 }
 
 /// <summary>Concatenation along the channels: per sample, the inputs' blocks one after another.</summary>
