@@ -161,7 +161,7 @@ public sealed class SparseGraphTests
         public override Tensor forward(Tensor input)
         {
             var y = conv.call(input);
-            var a = bn.call(y).add(y);
+            var a = bn.call(y).add(y, Dwf.Numerics.Scalars.One);
             var b = functional.relu(bn2.call(conv2.call(a)));
             var c = pool.call(cat(new[] { a, b }, 1));
             return bn_fc.call(fc.call(c.flatten(1)));

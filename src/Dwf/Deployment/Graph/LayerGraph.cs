@@ -57,7 +57,7 @@ internal sealed class LayerGraph
                 InputNode => input,
                 ModuleNode n => n.Module.call(values[n.Input]),
                 ReluNode n => nn.functional.relu(values[n.Input]),
-                AddNode n => values[n.Left].add(values[n.Right]),
+                AddNode n => values[n.Left].add(values[n.Right], Dwf.Numerics.Scalars.One),
                 CatNode n => cat(n.Inputs.Select(v => values[v]).ToList(), 1),
                 ReshapeNode n => values[n.Input].reshape(new[] { batch }.Concat(n.Shape).ToArray()),
                 GlobalAveragePoolNode n => nn.functional.adaptive_avg_pool2d(values[n.Input], 1),
