@@ -12,7 +12,11 @@ namespace Dwf.Samples.Models.Zoo;
 /// and a linear classifier. BatchNorm follows every convolution; shortcuts are identities, or a 1×1 convolution with
 /// BatchNorm where the shape changes. 268,336 conv and linear weights for one input channel.
 /// </summary>
-/// <remarks>Written the ordinary TorchSharp way, the shape a user converting a ResNet brings.</remarks>
+/// <remarks>
+/// Written the ordinary TorchSharp way, the shape a user converting a ResNet brings. <see cref="DescribeGraph"/> is the one
+/// addition, and optional: it mirrors <see cref="forward"/> so that sparse inference can run the whole net in C#
+/// (SparseServingPath.Graph); without it the net is served through hooks.
+/// </remarks>
 public sealed class ResNet20 : Module<Tensor, Tensor>, IDescribesGraph
 {
     private readonly Conv2d stem;
