@@ -105,10 +105,41 @@ public sealed class SparseGraphTests
         var refused = Assert.Throws<InvalidOperationException>(() => SparseForward.Create(model, new long[] { 4 }));
 
         Assert.Contains("'block' (Opaque)", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("'inner'", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("AllowDenseLayers", refused.Message, StringComparison.Ordinal);
         Assert.Contains("implement IDescribesGraph", refused.Message, StringComparison.Ordinal);
         Assert.Contains("SparseServingPath.Hooks", refused.Message, StringComparison.Ordinal);
         using var hooks = SparseForward.Create(model, new long[] { 4 }, new SparseForwardOptions { Path = SparseServingPath.Hooks });
-        Assert.Equal(SparseServingPath.Hooks, hooks.Path); // the way out works
+        Assert.Equal(SparseServingPath.Hooks, hooks.Path); // one way out
+
+        // The other: the block runs in TorchSharp inside the graph, and its layer is listed as dense with the reason.
+        using var allowed = SparseForward.Create(model, new long[] { 4 }, new SparseForwardOptions { AllowDenseLayers = true });
+        Assert.Equal(SparseServingPath.Graph, allowed.Path);
+        var inner = allowed.Layers.Single(l => l.Name == "block.inner");
+        Assert.Equal(SparseLayerStatus.Dense, inner.Status);
+        Assert.Contains("runs in TorchSharp as part of 'block' (Opaque)", inner.Reason, StringComparison.Ordinal);
+        var input = randn(5, 4);
+        using var noGrad = no_grad();
+        TensorAssert.RelativelyClose(model.call(input), allowed.call(input), Tolerance, "opaque block run in TorchSharp");
+    }
+
+    [Fact]
+    public void ModulesWithoutWeightLayersOrANodeRunInTorchSharpInsideTheGraph()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(935);
+        var model = new WithLayerNormAndGelu();
+        Sparsify.ZeroSmallest(Sparsify.Parameter(model, "first.weight"), 0.5);
+        model.eval();
+        var input = randn(6, 8);
+        using var noGrad = no_grad();
+        var expected = model.call(input);
+
+        using var sparse = SparseForward.Create(model, new long[] { 8 });
+
+        Assert.Equal(SparseServingPath.Graph, sparse.Path);
+        Assert.All(sparse.Layers, l => Assert.Equal(SparseLayerStatus.Sparse, l.Status)); // the Linear layers; the norm and GELU hold none
+        TensorAssert.RelativelyClose(expected, sparse.call(input), Tolerance, "LayerNorm and GELU in the graph");
     }
 
     [Fact]
@@ -186,6 +217,22 @@ public sealed class SparseGraphTests
             : base(nameof(Opaque)) => RegisterComponents();
 
         public override Tensor forward(Tensor input) => inner.call(input).sin();
+    }
+
+    private sealed class WithLayerNormAndGelu : Module<Tensor, Tensor>, IDescribesGraph
+    {
+        private readonly Linear first = Linear(8, 16);
+        private readonly LayerNorm norm = LayerNorm(16);
+        private readonly GELU gelu = GELU();
+        private readonly Linear second = Linear(16, 3);
+
+        public WithLayerNormAndGelu()
+            : base(nameof(WithLayerNormAndGelu)) => RegisterComponents();
+
+        public override Tensor forward(Tensor input) => second.call(gelu.call(norm.call(first.call(input))));
+
+        public GraphValue DescribeGraph(LayerGraphBuilder graph, GraphValue input) =>
+            graph.call(second, graph.call(gelu, graph.call(norm, graph.call(first, input))));
     }
 
     private sealed class WithOpaqueBlock : Module<Tensor, Tensor>, IDescribesGraph

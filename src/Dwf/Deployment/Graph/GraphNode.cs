@@ -26,3 +26,9 @@ internal sealed record ReshapeNode(long[] Shape, int Input) : GraphNode(Shape);
 
 /// <summary>Mean over each channel's plane: [C, H, W] to [C, 1, 1] (adaptive_avg_pool2d(x, 1)).</summary>
 internal sealed record GlobalAveragePoolNode(long[] Shape, int Input) : GraphNode(Shape);
+
+/// <summary>
+/// A module without a graph node, run by TorchSharp inside the program (its input copied into a tensor and its
+/// output back): parameter-free or normalization modules freely, weight layers only when dense layers are allowed.
+/// </summary>
+internal sealed record NativeModuleNode(long[] Shape, int Input, nn.Module<Tensor, Tensor> Module, string Name, string Reason) : GraphNode(Shape);

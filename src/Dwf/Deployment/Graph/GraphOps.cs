@@ -1,4 +1,7 @@
 using System;
+using System.Linq;
+using System.Runtime.InteropServices;
+using static TorchSharp.torch;
 
 namespace Dwf.Deployment;
 
@@ -180,5 +183,31 @@ internal sealed class GlobalAveragePoolOp : GraphOp
 
             y[c] = (float)(sum / _plane);
         }
+    }
+}
+
+/// <summary>A module without a graph node, run by TorchSharp: the chunk copied into a tensor, its output copied back.</summary>
+internal sealed class NativeModuleOp : GraphOp
+{
+    private readonly nn.Module<Tensor, Tensor> _module;
+    private readonly long[] _inputShape;
+    private readonly int _inputSize, _outputSize;
+
+    public NativeModuleOp(nn.Module<Tensor, Tensor> module, long[] inputShape, long[] outputShape, int input, int output)
+        : base(new[] { input }, output)
+    {
+        _module = module;
+        _inputShape = inputShape;
+        _inputSize = checked((int)inputShape.Aggregate(1L, (a, b) => a * b));
+        _outputSize = checked((int)outputShape.Aggregate(1L, (a, b) => a * b));
+    }
+
+    public override void Run(GraphBuffers buffers, int batch)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var input = tensor(buffers.Read(Inputs[0], batch * _inputSize).ToArray(), new[] { (long)batch }.Concat(_inputShape).ToArray());
+        var output = _module.call(input).to(ScalarType.Float32).contiguous();
+        MemoryMarshal.Cast<byte, float>(output.bytes).CopyTo(buffers.Write(Output, batch * _outputSize));
     }
 }

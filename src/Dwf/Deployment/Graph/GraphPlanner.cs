@@ -28,7 +28,7 @@ internal static class GraphPlanner
         LayerGraph graph;
         try
         {
-            graph = LayerGraph.Describe(model, inputShape);
+            graph = LayerGraph.Describe(model, inputShape, options.AllowDenseLayers);
         }
         catch (Exception e) when (e is NotSupportedException or ArgumentException)
         {

@@ -219,6 +219,18 @@ internal sealed class GraphProgram
                 return new ChannelAffineOp(scale, shift, Size(n.Shape) / scale.Length, inputs[0], output);
             }
 
+            case NativeModuleNode n:
+            {
+                foreach (var (name, layer) in n.Module.named_modules().Where(m => LayerKernels.IsWeightLayer(m.module)))
+                {
+                    string full = name.Length == 0 ? n.Name : n.Name + "." + name;
+                    long nonZero = SparseForward.Weight(layer) is { } weight ? SparseForward.CountNonZero(weight) : 0;
+                    layers.Add(SparseForward.Info(full, layer, SparseLayerStatus.Dense, nonZero, null, $"runs in TorchSharp as part of '{n.Name}' ({n.Module.GetType().Name}): {n.Reason}"));
+                }
+
+                return new NativeModuleOp(n.Module, nodes[n.Input].Shape, n.Shape, inputs[0], output);
+            }
+
             case ReluNode n:
                 return new ReluOp(Size(n.Shape), inputs[0], output);
             case AddNode n:
@@ -245,6 +257,7 @@ internal sealed class GraphProgram
     private static IEnumerable<int> InputsOf(GraphNode node) => node switch
     {
         ModuleNode n => new[] { n.Input },
+        NativeModuleNode n => new[] { n.Input },
         ReluNode n => new[] { n.Input },
         ReshapeNode n => new[] { n.Input },
         GlobalAveragePoolNode n => new[] { n.Input },

@@ -24,7 +24,7 @@ internal sealed class LayerGraph
     public long[] InputShape => Nodes[0].Shape;
 
     /// <summary>Records <paramref name="model"/>'s description for samples of <paramref name="inputShape"/> (model in eval mode).</summary>
-    public static LayerGraph Describe(nn.Module<Tensor, Tensor> model, long[] inputShape)
+    public static LayerGraph Describe(nn.Module<Tensor, Tensor> model, long[] inputShape, bool allowDenseLayers)
     {
         if (model is not IDescribesGraph described)
         {
@@ -37,7 +37,7 @@ internal sealed class LayerGraph
             names.TryAdd(module, name);
         }
 
-        var builder = new LayerGraphBuilder(inputShape, names);
+        var builder = new LayerGraphBuilder(inputShape, names, allowDenseLayers);
         return builder.Build(described.DescribeGraph(builder, builder.Input));
     }
 
@@ -56,6 +56,7 @@ internal sealed class LayerGraph
             {
                 InputNode => input,
                 ModuleNode n => n.Module.call(values[n.Input]),
+                NativeModuleNode n => n.Module.call(values[n.Input]),
                 ReluNode n => nn.functional.relu(values[n.Input]),
                 AddNode n => values[n.Left].add(values[n.Right], Dwf.Numerics.Scalars.One),
                 CatNode n => cat(n.Inputs.Select(v => values[v]).ToList(), 1),

@@ -18,9 +18,12 @@ public sealed class LayerGraphBuilder
     private readonly List<GraphNode> _nodes = new();
     private readonly IReadOnlyDictionary<nn.Module, string> _names;
 
-    internal LayerGraphBuilder(long[] inputShape, IReadOnlyDictionary<nn.Module, string> names)
+    private readonly bool _allowDenseLayers;
+
+    internal LayerGraphBuilder(long[] inputShape, IReadOnlyDictionary<nn.Module, string> names, bool allowDenseLayers)
     {
         _names = names;
+        _allowDenseLayers = allowDenseLayers;
         Input = Add(new InputNode(inputShape.ToArray()));
     }
 
@@ -32,9 +35,11 @@ public sealed class LayerGraphBuilder
     /// <summary>
     /// Calls <paramref name="module"/> on <paramref name="x"/>: a Linear, Conv2d (zero padding), BatchNorm1d/2d,
     /// MaxPool2d, ReLU, Flatten(1, -1), Identity, Dropout, AdaptiveAvgPool2d(1), a Sequential of those, or a module
-    /// that describes itself (<see cref="IDescribesGraph"/>).
+    /// that describes itself (<see cref="IDescribesGraph"/>). Any other module without weight layers (an activation,
+    /// a LayerNorm, an upsampling) is run by TorchSharp inside the graph; one holding weight layers only with
+    /// <see cref="SparseForwardOptions.AllowDenseLayers"/>, and those layers are then listed as dense.
     /// </summary>
-    /// <exception cref="NotSupportedException">The module has no graph node; the message names it and what to do.</exception>
+    /// <exception cref="NotSupportedException">The module holds weight layers the sparse kernels cannot reach and dense layers are not allowed; the message names it and what to do.</exception>
     public GraphValue call(nn.Module<Tensor, Tensor> module, GraphValue x)
     {
         ArgumentNullException.ThrowIfNull(module);
@@ -59,16 +64,16 @@ public sealed class LayerGraphBuilder
             case Flatten flatten when flatten.start_dim == 1 && flatten.end_dim == -1:
                 return this.flatten(x);
             case Flatten:
-                throw Unsupported(module, "only Flatten(start_dim: 1, end_dim: -1) has a graph node");
+                return Native(module, x, "only Flatten(start_dim: 1, end_dim: -1) has a graph node");
             case AdaptiveAvgPool2d:
                 var pooled = ShapeOf(module, x);
                 return pooled.Length == 3 && pooled[1] == 1 && pooled[2] == 1
                     ? adaptive_avg_pool2d(x, 1)
-                    : throw Unsupported(module, "only an output size of 1 (global average pooling) has a graph node");
+                    : Native(module, x, "only an output size of 1 (global average pooling) has a graph node");
             case Linear or Conv2d or MaxPool2d or BatchNorm1d or BatchNorm2d:
                 if (LayerKernels.IsWeightLayer(module) && LayerKernels.Unsupported(module) is { } why)
                 {
-                    throw Unsupported(module, why);
+                    return Native(module, x, why);
                 }
 
                 if (module is BatchNorm norm && (norm.running_mean is null || norm.running_var is null))
@@ -78,7 +83,7 @@ public sealed class LayerGraphBuilder
 
                 return Add(new ModuleNode(ShapeOf(module, x), x.Id, module, _names.TryGetValue(module, out var name) ? name : module.GetType().Name));
             default:
-                throw Unsupported(module, LayerKernels.IsWeightLayer(module) ? LayerKernels.Unsupported(module) ?? "no graph node" : "no graph node for this module type; if it is your own block, implement IDescribesGraph on it");
+                return Native(module, x, LayerKernels.IsWeightLayer(module) ? LayerKernels.Unsupported(module) ?? "no sparse kernel" : "no graph node for this module type");
         }
     }
 
@@ -148,6 +153,22 @@ public sealed class LayerGraphBuilder
     {
         Own(output);
         return new LayerGraph(_nodes.ToArray(), output.Id);
+    }
+
+    // A module the kernels cannot run: TorchSharp runs it inside the graph, unless that would run weight layers dense
+    // without the caller's consent.
+    private GraphValue Native(nn.Module<Tensor, Tensor> module, GraphValue x, string why)
+    {
+        var weightLayers = module.named_modules().Where(m => LayerKernels.IsWeightLayer(m.module)).Select(m => m.name).ToList();
+        if (weightLayers.Count > 0 && !_allowDenseLayers)
+        {
+            throw Unsupported(module, LayerKernels.IsWeightLayer(module)
+                ? $"{why}; set SparseForwardOptions.AllowDenseLayers = true to run it dense in TorchSharp"
+                : $"{why}, and it holds weight layers ({string.Join(", ", weightLayers.Select(n => $"'{n}'"))}) that would run dense: if it is your own block, implement IDescribesGraph on it, or set SparseForwardOptions.AllowDenseLayers = true to run it in TorchSharp");
+        }
+
+        string name = _names.TryGetValue(module, out var known) ? known : module.GetType().Name;
+        return Add(new NativeModuleNode(ShapeOf(module, x), x.Id, module, name, why));
     }
 
     private GraphValue Add(GraphNode node)
