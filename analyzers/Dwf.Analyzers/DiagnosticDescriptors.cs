@@ -199,7 +199,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor GraphDescriptionMissesLayer = new(
         id: DiagnosticIds.GraphDescriptionMissesLayer,
         title: "DescribeGraph leaves out a layer that forward uses",
-        messageFormat: "forward uses '{0}' but DescribeGraph never does: the described graph is not the forward, and SparseForward.Create will refuse it; describe '{0}' where forward uses it",
+        messageFormat: "forward uses '{0}' but DescribeGraph never does: unless '{0}' does nothing in eval mode, the described graph is not the forward and SparseForward.Create refuses it; describe '{0}' where forward uses it",
         category: Deployment,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,

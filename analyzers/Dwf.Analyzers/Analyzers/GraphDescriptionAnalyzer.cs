@@ -20,6 +20,7 @@ namespace Dwf.Analyzers.Analyzers;
 /// collected from its body and from the bodies of the same class's methods it calls (declared in the same class
 /// declaration, followed transitively), so describing through helpers is not reported. Only fields whose type
 /// derives from <c>torch.nn.Module</c> count; which of them a method uses is all the rule looks at, not the order.
+/// Both methods must be declared in the same part of a partial class (otherwise the rule stays silent).
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class GraphDescriptionAnalyzer : DiagnosticAnalyzer
@@ -80,7 +81,7 @@ public sealed class GraphDescriptionAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            foreach (var name in method.DescendantNodes().OfType<IdentifierNameSyntax>())
+            foreach (var name in method.DescendantNodes().OfType<SimpleNameSyntax>())
             {
                 switch (context.SemanticModel.GetSymbolInfo(name, context.CancellationToken).Symbol)
                 {

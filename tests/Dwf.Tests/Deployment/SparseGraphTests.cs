@@ -159,6 +159,34 @@ public sealed class SparseGraphTests
         Assert.Contains("'conv' (Conv2d) does not take %0 [2, 8, 8]", refused.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AConvolutionOnSamplesWithoutChannelsIsRefusedByName()
+    {
+        // TorchSharp would take [B, 8, 8] as one unbatched image of B channels; the graph refuses it.
+        using var scope = NewDisposeScope();
+        var model = CreateBranchy(936);
+        var refused = Assert.Throws<InvalidOperationException>(() => SparseForward.Create(model, new long[] { 8, 8 }));
+        Assert.Contains("'conv' (Conv2d) cannot be described: it needs [C, H, W] samples; got %0 [8, 8]", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void VerifyRefusesAModelPutBackInTrainingMode()
+    {
+        // The check runs the dense forward, which in training mode would compare against batch statistics and
+        // update the running ones.
+        using var scope = NewDisposeScope();
+        var model = CreateBranchy(937);
+        using var sparse = SparseForward.Create(model, new long[] { 3, 8, 8 });
+        model.train();
+        var refused = Assert.Throws<InvalidOperationException>(sparse.Verify);
+        Assert.Contains("training mode", refused.Message, StringComparison.Ordinal);
+        using var noGrad = no_grad();
+        var input = randn(2, 3, 8, 8);
+        var served = sparse.call(input); // the compiled graph holds copies: serving does not depend on the mode
+        model.eval();
+        TensorAssert.RelativelyClose(model.call(input), served, Tolerance, "served while the model was in training mode");
+    }
+
     private static Branchy CreateBranchy(int seed)
     {
         manual_seed(seed);

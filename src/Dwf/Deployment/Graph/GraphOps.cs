@@ -186,17 +186,22 @@ internal sealed class GlobalAveragePoolOp : GraphOp
     }
 }
 
-/// <summary>A module without a graph node, run by TorchSharp: the chunk copied into a tensor, its output copied back.</summary>
+/// <summary>
+/// A module without a graph node, run by TorchSharp: the chunk copied into a tensor, its output copied back. It sees
+/// one chunk of samples at a time, so it must compute each sample on its own (the checks use a probe of several chunks).
+/// </summary>
 internal sealed class NativeModuleOp : GraphOp
 {
     private readonly nn.Module<Tensor, Tensor> _module;
+    private readonly string _name;
     private readonly long[] _inputShape;
     private readonly int _inputSize, _outputSize;
 
-    public NativeModuleOp(nn.Module<Tensor, Tensor> module, long[] inputShape, long[] outputShape, int input, int output)
+    public NativeModuleOp(nn.Module<Tensor, Tensor> module, string name, long[] inputShape, long[] outputShape, int input, int output)
         : base(new[] { input }, output)
     {
         _module = module;
+        _name = name;
         _inputShape = inputShape;
         _inputSize = checked((int)inputShape.Aggregate(1L, (a, b) => a * b));
         _outputSize = checked((int)outputShape.Aggregate(1L, (a, b) => a * b));
@@ -204,10 +209,20 @@ internal sealed class NativeModuleOp : GraphOp
 
     public override void Run(GraphBuffers buffers, int batch)
     {
+        if (_module.training)
+        {
+            throw new InvalidOperationException($"Sparse inference: '{_name}' ({_module.GetType().Name}), which runs in TorchSharp inside the graph, is in training mode. The sparse form serves eval mode only: call eval() on the model.");
+        }
+
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var input = tensor(buffers.Read(Inputs[0], batch * _inputSize).ToArray(), new[] { (long)batch }.Concat(_inputShape).ToArray());
         var output = _module.call(input).to(ScalarType.Float32).contiguous();
+        if (output.numel() != (long)batch * _outputSize)
+        {
+            throw new InvalidOperationException($"Sparse inference: '{_name}' ({_module.GetType().Name}) returned [{LayerChain.Shape(output.shape)}] for a chunk of {batch} samples; the graph expected {_outputSize} values per sample, as on the probe input.");
+        }
+
         MemoryMarshal.Cast<byte, float>(output.bytes).CopyTo(buffers.Write(Output, batch * _outputSize));
     }
 }

@@ -17,7 +17,7 @@ internal sealed class GraphProgram
 {
     // Samples per pass through the program: enough to amortize a pass, few enough that a chunk's live activations
     // (a handful of [16, 28, 28] planes in ResNet-20) stay in the cache between steps.
-    private const int ChunkSize = 8;
+    internal const int ChunkSize = 8;
 
     private readonly GraphOp[] _ops;
     private readonly int[] _slotSizes;
@@ -42,7 +42,7 @@ internal sealed class GraphProgram
     /// <summary>The weight layers the graph calls, as served (one entry per call).</summary>
     public IReadOnlyList<SparseLayerInfo> Layers { get; }
 
-    /// <summary>Buffers the program keeps (per sample of a chunk): the peak of simultaneously live activations.</summary>
+    /// <summary>Buffers the program keeps, per sample of a chunk: the sum of each reused slot's largest value (an upper bound of the live activations).</summary>
     public int BufferFloatsPerSample => _slotSizes.Sum();
 
     public static GraphProgram Compile(LayerGraph graph, bool foldBatchNorm)
@@ -83,9 +83,16 @@ internal sealed class GraphProgram
             };
         }
 
+        // Read positions count real readers only: an alias's readers count through it, and an alias nobody reads
+        // must not keep its source alive.
         var lastRead = new int[nodes.Count];
         for (int i = 0; i < nodes.Count; i++)
         {
+            if (same[i] != i)
+            {
+                continue;
+            }
+
             foreach (int input in InputsOf(nodes[i]))
             {
                 lastRead[same[input]] = i;
@@ -228,7 +235,7 @@ internal sealed class GraphProgram
                     layers.Add(SparseForward.Info(full, layer, SparseLayerStatus.Dense, nonZero, null, $"runs in TorchSharp as part of '{n.Name}' ({n.Module.GetType().Name}): {n.Reason}"));
                 }
 
-                return new NativeModuleOp(n.Module, nodes[n.Input].Shape, n.Shape, inputs[0], output);
+                return new NativeModuleOp(n.Module, n.Name, nodes[n.Input].Shape, n.Shape, inputs[0], output);
             }
 
             case ReluNode n:

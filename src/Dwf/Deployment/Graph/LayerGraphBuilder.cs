@@ -81,6 +81,11 @@ public sealed class LayerGraphBuilder
                     throw Unsupported(module, "a BatchNorm without running statistics normalizes with the batch's own, which a per-sample kernel cannot");
                 }
 
+                if (module is Conv2d or MaxPool2d or BatchNorm2d && x.SampleShape.Length != 3)
+                {
+                    throw Unsupported(module, $"it needs [C, H, W] samples; got {x}");
+                }
+
                 return Add(new ModuleNode(ShapeOf(module, x), x.Id, module, _names.TryGetValue(module, out var name) ? name : module.GetType().Name));
             default:
                 return Native(module, x, LayerKernels.IsWeightLayer(module) ? LayerKernels.Unsupported(module) ?? "no sparse kernel" : "no graph node for this module type");

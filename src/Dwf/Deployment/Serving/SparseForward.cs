@@ -16,14 +16,16 @@ namespace Dwf.Deployment;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Two paths (<see cref="SparseForwardOptions.Path"/>): a model that declares a <see cref="LayerChain"/>
+/// Three paths (<see cref="SparseForwardOptions.Path"/>): a model that declares a <see cref="LayerChain"/>
 /// (<see cref="ICompactable"/>, or a <c>Sequential</c> of supported modules) runs entirely in the C# kernels of
-/// <see cref="SparseModel"/>; any other model keeps its forward and TorchSharp forward hooks substitute the sparse
-/// kernels for its weight layers (the hooks are installed on the model itself and removed by <c>Dispose</c>).
+/// <see cref="SparseModel"/>; a model that describes its forward (<see cref="IDescribesGraph"/>) runs that graph,
+/// residual additions included, in the same kernels; any other model keeps its forward and TorchSharp forward hooks
+/// substitute the sparse kernels for its weight layers (the hooks are installed on the model itself and removed by
+/// <c>Dispose</c>).
 /// </para>
 /// <para>
 /// Before it is returned the sparse form is checked on a probe input: its output must equal the dense eval-mode
-/// forward (within <see cref="SparseForwardOptions.Tolerance"/>), and no weight layer may still compute densely
+/// forward (within <see cref="SparseForwardOptions.Tolerance"/>), and, on the hooks path, no weight layer may still compute densely
 /// behind the hooks' back (a layer called as <c>layer.forward(x)</c> instead of <c>layer.call(x)</c>): with those
 /// weights set to NaN the output must not change. Layers the kernels cannot run are refused with their name and
 /// the reason unless <see cref="SparseForwardOptions.AllowDenseLayers"/> is set; <see cref="Layers"/> says how
@@ -158,9 +160,12 @@ public sealed class SparseForward : nn.Module<Tensor, Tensor>
         if (_graph is not null)
         {
             var shape = input.shape;
-            return shape.Length == InputShape.Length + 1 && shape.AsSpan(1).SequenceEqual(InputShape)
-                ? _graph.Run(input)
-                : GraphFor(shape[1..]).Run(input);
+            if (shape.Length != InputShape.Length + 1)
+            {
+                throw new ArgumentException($"This sparse form of {_model.GetType().Name} takes [B, {LayerChain.Shape(InputShape)}] batches (or other sizes of the same rank); got [{LayerChain.Shape(shape)}].", nameof(input));
+            }
+
+            return shape.AsSpan(1).SequenceEqual(InputShape) ? _graph.Run(input) : GraphFor(shape[1..]).Run(input);
         }
 
         using var noGrad = no_grad();
@@ -244,6 +249,11 @@ public sealed class SparseForward : nn.Module<Tensor, Tensor>
 
         if (_graph is not null)
         {
+            if (_model.training)
+            {
+                throw new InvalidOperationException($"{_model.GetType().Name} is in training mode: the check compares with the dense eval-mode forward (and would update BatchNorm statistics in training mode). Call eval() first.");
+            }
+
             return Probe.RelativeDifference(_model, InputShape, _options, _graph.Run);
         }
 
