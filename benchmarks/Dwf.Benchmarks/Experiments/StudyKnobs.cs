@@ -145,7 +145,8 @@ public sealed class StudyKnobs : IEquatable<StudyKnobs>
                 "pace" => options with { PaceByShrinkage = value != 0 },
                 "maxlambda" => options with { MaxLambda = value },
                 "ceiling" => options with { MaskPhaseLambdaCeiling = value },
-                _ => throw new ArgumentException($"--controller: unknown setting '{name}'; use gain, ramp, anticipation, efficiency, threshold, initial, collapse, finetune, pace (1/0), maxlambda or ceiling."),
+                "lamp" => options with { MaskScore = value != 0 ? MaskScore.LayerAdaptive : MaskScore.Magnitude },
+                _ => throw new ArgumentException($"--controller: unknown setting '{name}'; use gain, ramp, anticipation, efficiency, threshold, initial, collapse, finetune, pace (1/0), maxlambda, ceiling or lamp (1/0: the mask ranks by layer-adaptive magnitude)."),
             };
         }
 

@@ -434,17 +434,19 @@ public sealed class CompressionController
         {
             long total = _weights.Sum(w => w.Weight.Count);
             long keep = Math.Max(1, (long)Math.Ceiling(total * (1.0 - sparsity)));
-            var magnitudes = cat(_weights.Select(w => w.Weight.Weight.detach().abs().flatten().to(float64).cpu()).ToList());
-            double quantile = magnitudes.topk((int)Math.Min(keep, magnitudes.numel())).values.min().item<double>();
-            threshold = Math.Max(_options.CollapseThreshold, quantile);
+            var scores = cat(_weights.Select(w => Score(w.Weight.Weight.detach()).flatten().cpu()).ToList());
+            double quantile = scores.topk((int)Math.Min(keep, scores.numel())).values.min().item<double>();
+            threshold = _options.MaskScore == MaskScore.Magnitude ? Math.Max(_options.CollapseThreshold, quantile) : quantile;
         }
 
         using (var scope = NewDisposeScope())
         using (var limit = threshold.ToScalar())
+        using (var collapse = _options.CollapseThreshold.ToScalar())
         {
             var masks = _weights.Select((w, i) =>
             {
-                var removed = w.Weight.Weight.detach().abs().lt(limit);
+                var weight = w.Weight.Weight.detach();
+                var removed = Score(weight).to(weight.device).lt(limit).logical_or_(weight.abs().lt(collapse));
                 return (_removed is null ? removed : removed.logical_or_(_removed[i])).DetachFromDisposeScope();
             }).ToArray();
             DisposeMasks();
@@ -464,6 +466,10 @@ public sealed class CompressionController
             ApplyLambda();
         }
     }
+
+    // The mask's ranking score of each weight (float64, the weight's shape). Call inside a dispose scope.
+    private Tensor Score(Tensor weight) =>
+        _options.MaskScore == MaskScore.Magnitude ? weight.abs().to(float64) : LayerAdaptiveScore.Of(weight);
 
     // Removed weights stay exactly zero: their factors are zeroed after every step (momentum would move them off zero).
     private void ApplyMask()

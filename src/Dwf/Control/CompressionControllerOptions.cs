@@ -94,6 +94,13 @@ public sealed record CompressionControllerOptions
     /// </summary>
     public double MaskPhaseLambdaCeiling { get; init; } = 1.0;
 
+    /// <summary>
+    /// How the mask ranks weights across layers (default <see cref="Dwf.MaskScore.Magnitude"/>, global magnitude).
+    /// <see cref="Dwf.MaskScore.LayerAdaptive"/> is scale-free per layer; on nets with BatchNorm after every convolution
+    /// and very unequal fan-ins (a MobileNet at CR 100) global magnitude empties the wide layers (docs/normalization.md).
+    /// </summary>
+    public MaskScore MaskScore { get; init; } = MaskScore.Magnitude;
+
     /// <summary>Bounds of λ (default 1e-6 and 0.1, mean-loss convention).</summary>
     public double MinLambda { get; init; } = 1e-6;
 
