@@ -431,22 +431,19 @@ public sealed class CompressionController
         double threshold;
         using (var scope = NewDisposeScope())
         using (var noGrad = no_grad())
-        {
-            long total = _weights.Sum(w => w.Weight.Count);
-            long keep = Math.Max(1, (long)Math.Ceiling(total * (1.0 - sparsity)));
-            var scores = cat(_weights.Select(w => Score(w.Weight.Weight.detach()).flatten().cpu()).ToList());
-            double quantile = scores.topk((int)Math.Min(keep, scores.numel())).values.min().item<double>();
-            threshold = _options.MaskScore == MaskScore.Magnitude ? Math.Max(_options.CollapseThreshold, quantile) : quantile;
-        }
-
-        using (var scope = NewDisposeScope())
-        using (var limit = threshold.ToScalar())
         using (var collapse = _options.CollapseThreshold.ToScalar())
         {
+            // Each weight scored once: the global ranking reads the scores, the mask compares them with its threshold.
+            var scores = _weights.Select(w => Score(w.Weight.Weight.detach())).ToList();
+            long total = _weights.Sum(w => w.Weight.Count);
+            long keep = Math.Max(1, (long)Math.Ceiling(total * (1.0 - sparsity)));
+            var all = cat(scores.Select(score => score.flatten().cpu()).ToList());
+            double quantile = all.topk((int)Math.Min(keep, all.numel())).values.min().item<double>();
+            threshold = _options.MaskScore == MaskScore.Magnitude ? Math.Max(_options.CollapseThreshold, quantile) : quantile;
+            using var limit = threshold.ToScalar();
             var masks = _weights.Select((w, i) =>
             {
-                var weight = w.Weight.Weight.detach();
-                var removed = Score(weight).to(weight.device).lt(limit).logical_or_(weight.abs().lt(collapse));
+                var removed = scores[i].lt(limit).logical_or_(w.Weight.Weight.detach().abs().lt(collapse));
                 return (_removed is null ? removed : removed.logical_or_(_removed[i])).DetachFromDisposeScope();
             }).ToArray();
             DisposeMasks();

@@ -81,20 +81,16 @@ internal static class LayerKernels
             return (w, b);
         }
 
-        var mean = Doubles(norm.running_mean!);
-        var variance = Doubles(norm.running_var!);
-        var gamma = norm.weight is null ? null : Doubles(norm.weight);
-        var beta = norm.bias is null ? null : Doubles(norm.bias);
+        var (mean, scale, beta) = Statistics(norm);
         int perOutput = w.Length / outputs;
         for (int o = 0; o < outputs; o++)
         {
-            double scale = (gamma?[o] ?? 1.0) / Math.Sqrt(variance[o] + norm.eps);
             for (int i = o * perOutput; i < (o + 1) * perOutput; i++)
             {
-                w[i] = (float)(w[i] * scale);
+                w[i] = (float)(w[i] * scale[o]);
             }
 
-            b[o] = (float)(((b[o] - mean[o]) * scale) + (beta?[o] ?? 0.0));
+            b[o] = (float)(((b[o] - mean[o]) * scale[o]) + beta[o]);
         }
 
         return (w, b);
@@ -103,20 +99,32 @@ internal static class LayerKernels
     /// <summary>A BatchNorm in eval mode as y = x·scale + shift per channel (computed in double).</summary>
     public static (float[] Scale, float[] Shift) Affine(BatchNorm norm)
     {
+        var (mean, scale, beta) = Statistics(norm);
+        var scales = new float[mean.Length];
+        var shifts = new float[mean.Length];
+        for (int c = 0; c < mean.Length; c++)
+        {
+            scales[c] = (float)scale[c];
+            shifts[c] = (float)(beta[c] - (mean[c] * scale[c]));
+        }
+
+        return (scales, shifts);
+    }
+
+    // Per channel, in double: the running mean, s = γ/√(var + ε) and β (γ = 1, β = 0 without affine parameters).
+    private static (double[] Mean, double[] Scale, double[] Beta) Statistics(BatchNorm norm)
+    {
         var mean = Doubles(norm.running_mean!);
         var variance = Doubles(norm.running_var!);
         var gamma = norm.weight is null ? null : Doubles(norm.weight);
-        var beta = norm.bias is null ? null : Doubles(norm.bias);
-        var scale = new float[mean.Length];
-        var shift = new float[mean.Length];
+        var beta = norm.bias is null ? new double[mean.Length] : Doubles(norm.bias);
+        var scale = new double[mean.Length];
         for (int c = 0; c < mean.Length; c++)
         {
-            double s = (gamma?[c] ?? 1.0) / Math.Sqrt(variance[c] + norm.eps);
-            scale[c] = (float)s;
-            shift[c] = (float)((beta?[c] ?? 0.0) - (mean[c] * s));
+            scale[c] = (gamma?[c] ?? 1.0) / Math.Sqrt(variance[c] + norm.eps);
         }
 
-        return (scale, shift);
+        return (mean, scale, beta);
     }
 
     // Conv2d's own rule (TorchSharp's Convolution): explicit padding, or 'same' (left = total / 2), or 'valid'.
