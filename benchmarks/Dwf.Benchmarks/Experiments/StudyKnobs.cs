@@ -14,7 +14,7 @@ namespace Dwf.Benchmarks.Experiments;
 public sealed class StudyKnobs : IEquatable<StudyKnobs>
 {
     /// <summary>The options that are study knobs, in the order the command line names them.</summary>
-    public static IReadOnlyList<string> Options { get; } = new[] { "--effective-lr-cap", "--controller", "--fine-tune", "--layer-lambda", "--hold-norms" };
+    public static IReadOnlyList<string> Options { get; } = new[] { "--effective-lr-cap", "--controller", "--fine-tune", "--layer-lambda", "--hold-norms", "--mask-score" };
 
     // Option → value as the command line records it (culture-invariant). Only options given, and not at their default.
     private readonly SortedDictionary<string, string> _settings;
@@ -79,6 +79,9 @@ public sealed class StudyKnobs : IEquatable<StudyKnobs>
                     "exactly" => plan with { NormHold = NormHold.Exactly },
                     _ => throw new ArgumentException($"--hold-norms must be 'at-least' (the default), 'exactly' or 'false', got '{value}'."),
                 },
+                "--mask-score" => value == "flow"
+                    ? plan with { MaskByFlow = true }
+                    : throw new ArgumentException($"--mask-score must be 'magnitude' (the default) or 'flow', got '{value}'."),
                 _ => throw new InvalidOperationException($"{name} is not a study option."),
             };
         }
@@ -101,7 +104,7 @@ public sealed class StudyKnobs : IEquatable<StudyKnobs>
     // "--layer-lambda global" and "--hold-norms at-least" are the defaults spelled out: the same runs as no option at all.
     private static void Add(SortedDictionary<string, string> settings, string name, string value)
     {
-        if (!(name == "--layer-lambda" && value == "global") && !(name == "--hold-norms" && value == "at-least"))
+        if (!(name == "--layer-lambda" && value == "global") && !(name == "--hold-norms" && value == "at-least") && !(name == "--mask-score" && value == "magnitude"))
         {
             settings[name] = value;
         }

@@ -37,12 +37,13 @@ internal static class ExperimentsVerb
         var fineTune = new Option<string?>("--fine-tune") { Description = "Override the fine-tuning phase of the dwftune runs, e.g. fraction=0.3,lr=0.01 (default: the last 30 % of the epochs at a tenth of the dense rate; studies: use a separate --out)." };
         var layerLambda = new Option<string?>("--layer-lambda") { Description = "Per-layer λ of the DWF runs: global (the paper's single λ, default) or fan-in (each layer's λ × (fan-in / largest fan-in)^(1/D); a study: use a separate --out)." };
         var holdNorms = new Option<string?>("--hold-norms") { Description = "Whether the DWF runs hold scale-invariant weights (a conv before BatchNorm) at their channel norms: at-least (the library's default: a floor, free to grow), exactly, or false (the paper's formulation); a study: use a separate --out." };
+        var maskScore = new Option<string?>("--mask-score") { Description = "How the controller's mask of the target runs ranks weights: magnitude (the library's default, or lamp=1 in --controller) or flow (synaptic flow of the network at each mask event, SynFlow's score); a study: use a separate --out." };
         var methods = new Option<string?>("--methods") { Description = $"Only these methods, comma-separated: {string.Join(", ", Enum.GetNames<Method>().Select(n => n.ToLowerInvariant()))}." };
         var pretrained = new Option<string?>("--pretrained") { Description = "Start every run from this trained plain model (a state dict, e.g. a dense run's file in --work-dir): the conversion path. Methods dense, dwf, dwftarget, gmp; use a separate --out." };
         var trainSize = new Option<int>("--train-size") { Description = "Train on the first N training images (0: all, the default). A cheap proxy for studies: use a separate --out and --work-dir.", DefaultValueFactory = _ => 0 };
         var command = new Command("experiments", "Accuracy vs compression of DWF and baselines on one net/dataset pair (resumable).")
         {
-            net, dataset, profile, outDirectory, dataDirectory, workDirectory, epochs, seeds, lambdas, depths, targets, dwfTargets, methods, learningRate, dwfLearningRate, cap, controller, fineTune, layerLambda, holdNorms, threads, device, pretrained, trainSize,
+            net, dataset, profile, outDirectory, dataDirectory, workDirectory, epochs, seeds, lambdas, depths, targets, dwfTargets, methods, learningRate, dwfLearningRate, cap, controller, fineTune, layerLambda, holdNorms, maskScore, threads, device, pretrained, trainSize,
         };
         command.SetAction(result => CommonOptions.ResolveDevice(result.GetValue(device)) is not { } on ? CommonOptions.InvalidUsage : CommonOptions.Guard(() =>
         {
@@ -68,7 +69,7 @@ internal static class ExperimentsVerb
             }
 
             // Applied after --lr: the default fine-tuning rate is a tenth of the dense rate.
-            var studyOptions = new (string Name, object? Value)[] { ("--effective-lr-cap", result.GetValue(cap)), ("--controller", result.GetValue(controller)), ("--fine-tune", result.GetValue(fineTune)), ("--layer-lambda", result.GetValue(layerLambda)), ("--hold-norms", result.GetValue(holdNorms)) };
+            var studyOptions = new (string Name, object? Value)[] { ("--effective-lr-cap", result.GetValue(cap)), ("--controller", result.GetValue(controller)), ("--fine-tune", result.GetValue(fineTune)), ("--layer-lambda", result.GetValue(layerLambda)), ("--hold-norms", result.GetValue(holdNorms)), ("--mask-score", result.GetValue(maskScore)) };
             plan = StudyKnobs.From(studyOptions).ApplyTo(plan);
 
             if (result.GetValue(seeds) is int s)

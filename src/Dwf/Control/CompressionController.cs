@@ -69,6 +69,8 @@ public sealed class CompressionController
     private readonly long _fineTuneStep;
     private readonly CubicPruningSchedule? _maskSchedule; // null without a fine-tuning phase (the paper's protocol)
     private Tensor[]? _removed; // per weight: true where the mask has removed it
+    private readonly nn.Module<Tensor, Tensor>? _flowModel; // the model MaskScore.SynapticFlow runs; null for the other scores
+    private long[]? _flowInputShape; // one input's shape for the flow: the options', or the first call's
 
     /// <summary>Creates the controller for the factors <paramref name="optimizer"/> trains.</summary>
     /// <param name="optimizer">An optimizer from <see cref="Factorization.CreateSgd"/> or <see cref="Factorization.CreateAdamW"/>, created before any step.</param>
@@ -105,6 +107,22 @@ public sealed class CompressionController
         }
 
         _weights = _factorization.Weights.Where(w => !w.IsCollapsed).Select(w => (w, w.PlanLambda)).ToArray();
+        if (_options.MaskScore == MaskScore.SynapticFlow && _options.MaskScorer is null)
+        {
+            _flowModel = _factorization.Module as nn.Module<Tensor, Tensor>
+                ?? throw new ArgumentException($"MaskScore.SynapticFlow runs the model on one input, and {_factorization.Module.GetType().Name} is not a Module<Tensor, Tensor>; use MaskScore.LayerAdaptive, or a MaskScorer of your own.", nameof(options));
+            _flowInputShape = _options.FlowInputShape;
+            if (_flowInputShape is null)
+            {
+                // One sample of the first batch the model is called with (the flow's own call finds the shape set).
+                _flowModel.register_forward_pre_hook((_, input) =>
+                {
+                    _flowInputShape ??= new long[] { 1 }.Concat(input.shape.Skip(1)).ToArray();
+                    return input;
+                });
+            }
+        }
+
         if (_weights.Length == 0)
         {
             throw new InvalidOperationException($"{_factorization.Plan.Name} has no factorized weights to steer (collapsed, or nothing was factorized).");
@@ -430,20 +448,22 @@ public sealed class CompressionController
         double sparsity = (1.0 - (1.0 / TargetCompression)) * _maskSchedule!.ShareAfter(k);
         double threshold;
         using (var scope = NewDisposeScope())
-        using (var noGrad = no_grad())
         using (var collapse = _options.CollapseThreshold.ToScalar())
         {
             // Each weight scored once: the global ranking reads the scores, the mask compares them with its threshold.
-            var scores = _weights.Select(w => Score(w.Weight.Weight.detach())).ToList();
+            // A scorer of the user's own runs with autograd on; the rest of the mask event needs none.
+            var scores = Scores();
+            using var noGrad = no_grad();
             long total = _weights.Sum(w => w.Weight.Count);
             long keep = Math.Max(1, (long)Math.Ceiling(total * (1.0 - sparsity)));
             var all = cat(scores.Select(score => score.flatten().cpu()).ToList());
             double quantile = all.topk((int)Math.Min(keep, all.numel())).values.min().item<double>();
-            threshold = _options.MaskScore == MaskScore.Magnitude ? Math.Max(_options.CollapseThreshold, quantile) : quantile;
+            threshold = _options.MaskScore == MaskScore.Magnitude && _options.MaskScorer is null ? Math.Max(_options.CollapseThreshold, quantile) : quantile;
             using var limit = threshold.ToScalar();
             var masks = _weights.Select((w, i) =>
             {
-                var removed = scores[i].lt(limit).logical_or_(w.Weight.Weight.detach().abs().lt(collapse));
+                // A threshold of 0 (more weights than the budget score nothing) removes every zero score.
+                var removed = (threshold > 0 ? scores[i].lt(limit) : scores[i].le(limit)).logical_or_(w.Weight.Weight.detach().abs().lt(collapse));
                 return (_removed is null ? removed : removed.logical_or_(_removed[i])).DetachFromDisposeScope();
             }).ToArray();
             DisposeMasks();
@@ -465,8 +485,33 @@ public sealed class CompressionController
     }
 
     // The mask's ranking score of each weight (float64, the weight's shape). Call inside a dispose scope.
-    private Tensor Score(Tensor weight) =>
-        _options.MaskScore == MaskScore.Magnitude ? weight.abs().to(float64) : LayerAdaptiveScore.Of(weight);
+    private List<Tensor> Scores()
+    {
+        if (_options.MaskScorer is { } scorer)
+        {
+            var weights = _weights.Select(w => w.Weight).ToList();
+            var custom = scorer(weights);
+            if (custom.Count != weights.Count)
+            {
+                throw new InvalidOperationException($"CompressionControllerOptions.MaskScorer returned {custom.Count} score tensors for {weights.Count} weights: return one per weight, in the order given.");
+            }
+
+            return custom.Select((score, i) => score.shape.SequenceEqual(weights[i].Shape)
+                    ? score.detach().to(float64)
+                    : throw new InvalidOperationException($"CompressionControllerOptions.MaskScorer returned a score of shape [{string.Join(", ", score.shape)}] for {weights[i].Path} of shape [{string.Join(", ", weights[i].Shape)}]: return one score per entry of the weight."))
+                .ToList();
+        }
+
+        if (_flowModel is not null)
+        {
+            var shape = _flowInputShape ?? throw new InvalidOperationException("MaskScore.SynapticFlow sends one input through the model, and the model has not been called yet (or only through forward(), which skips the hook that reads the input's shape): train with model.call(x), or set CompressionControllerOptions.FlowInputShape.");
+            return SynapticFlowScore.Of(_flowModel, _weights.Select(w => w.Weight).ToList(), shape);
+        }
+
+        using var noGrad = no_grad();
+        return _weights.Select(w => w.Weight.Weight.detach()).Select(weight =>
+            _options.MaskScore == MaskScore.Magnitude ? weight.abs().to(float64) : LayerAdaptiveScore.Of(weight)).ToList();
+    }
 
     // Removed weights stay exactly zero: their factors are zeroed after every step (momentum would move them off zero).
     private void ApplyMask()
@@ -540,6 +585,7 @@ public sealed class CompressionController
         Require(o.ShrinkageEfficiency >= 0 && o.ShrinkageEfficiency <= 1, nameof(o.ShrinkageEfficiency), o.ShrinkageEfficiency, "must be in [0, 1]");
         Require(o.MinLambda > 0 && o.MaxLambda > o.MinLambda && double.IsFinite(o.MaxLambda), nameof(o.MaxLambda), o.MaxLambda, "must be finite, with 0 < MinLambda < MaxLambda");
         Require(o.MaskPhaseLambdaCeiling > 0, nameof(o.MaskPhaseLambdaCeiling), o.MaskPhaseLambdaCeiling, "must be > 0 (double.PositiveInfinity: no ceiling)");
+        Require(o.FlowInputShape is null || (o.FlowInputShape.Length >= 2 && o.FlowInputShape[0] == 1 && o.FlowInputShape.All(d => d >= 1)), nameof(o.FlowInputShape), o.FlowInputShape is null ? "null" : $"[{string.Join(", ", o.FlowInputShape)}]", "must be the shape of one input with its batch dimension 1, e.g. [1, 3, 32, 32]");
         ArgumentNullException.ThrowIfNull(o.Schedule);
         return o;
     }

@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+
 namespace Dwf;
 
 /// <summary>How a <see cref="CompressionController"/> steers λ. The defaults were chosen on LeNet-300-100 and LeNet-5 (docs/target-compression.md).</summary>
@@ -100,6 +103,21 @@ public sealed record CompressionControllerOptions
     /// and very unequal fan-ins (a MobileNet at CR 100) global magnitude empties the wide layers (docs/normalization.md).
     /// </summary>
     public MaskScore MaskScore { get; init; } = MaskScore.Magnitude;
+
+    /// <summary>
+    /// A ranking of your own, used instead of <see cref="MaskScore"/> (default null). At every mask event (60 in a run) it
+    /// gets the weights the controller steers, in <see cref="Factorization.Weights"/> order, and returns one score tensor
+    /// per weight in the weight's shape, higher meaning keep; the controller ranks all of them in one list and keeps the
+    /// best. It runs with autograd enabled (a score may need a backward pass) and inside a dispose scope that frees what it
+    /// returns. Weights already removed are removed whatever they score. For studies of the ranking.
+    /// </summary>
+    public Func<IReadOnlyList<FactorizedWeight>, IReadOnlyList<TorchSharp.torch.Tensor>>? MaskScorer { get; init; }
+
+    /// <summary>
+    /// The shape of the all-ones input <see cref="Dwf.MaskScore.SynapticFlow"/> sends through the model, batch dimension
+    /// (1) included, e.g. <c>[1, 3, 32, 32]</c> (default null: one sample of the first batch the model is called with).
+    /// </summary>
+    public long[]? FlowInputShape { get; init; }
 
     /// <summary>Bounds of λ (default 1e-6 and 0.1, mean-loss convention).</summary>
     public double MinLambda { get; init; } = 1e-6;
