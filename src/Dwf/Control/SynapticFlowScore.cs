@@ -2,20 +2,22 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Dwf;
 
 /// <summary>
 /// SynFlow's score (Tanaka et al., NeurIPS 2020) for <see cref="MaskScore.SynapticFlow"/>, of the network as it is:
-/// every parameter and buffer taken as its absolute value, every BatchNorm as its linear part |γ|/σ (running mean 0,
-/// eval mode), R the sum of the outputs for an all-ones input; a weight scores |w · ∂R/∂w|. Computed on the live model
+/// every parameter taken as its absolute value, every BatchNorm as a per-channel gain |γ|/m with m the channel's mean
+/// input in this linearized network (no running statistics; eval mode), R the sum of the outputs for an all-ones input;
+/// a weight scores |w · ∂R/∂w|. Computed on the live model
 /// in place and restored exactly afterwards (values, training modes; gradients are not touched: ∂R/∂w comes from
 /// autograd.grad, not backward).
 /// </summary>
 /// <remarks>
-/// Why it fits layers before a BatchNorm: σ grows with the scale of the weights before it, so that scale, arbitrary
-/// there, cancels; and the flow through every layer is the same total, so no layer is emptied (a layer with fewer
+/// Why it fits layers before a BatchNorm: m grows with the scale of the weights before it, so that scale, arbitrary
+/// there, cancels (m is held fixed in the backward pass, as eval-mode statistics are); and the flow through every layer is the same total, so no layer is emptied (a layer with fewer
 /// weights keeps a larger share of them).
 /// </remarks>
 internal static class SynapticFlowScore
@@ -37,10 +39,12 @@ internal static class SynapticFlowScore
             saved.AddRange(state.Select(entry => entry.Value.detach().clone()));
         }
 
+        var calibration = new List<Action>(); // each removes one calibration hook
         try
         {
             Linearize(state);
             model.eval();
+            calibration.AddRange(model.modules().OfType<BatchNorm>().Where(n => n.running_var is not null).Select(Calibrate));
             var parameters = weights.Select(w => (Tensor)w.Weight).ToList();
             var input = ones(inputShape, dtype: parameters[0].dtype, device: parameters[0].device);
             var flow = model.call(input).sum();
@@ -55,6 +59,11 @@ internal static class SynapticFlowScore
         }
         finally
         {
+            foreach (var remove in calibration)
+            {
+                remove();
+            }
+
             using (no_grad())
             {
                 for (int i = 0; i < state.Count; i++)
@@ -71,6 +80,23 @@ internal static class SynapticFlowScore
             }
         }
     }
+
+    // Each BatchNorm divides a channel by the mean of what reaches it in the linearized network (its running variance
+    // set to mean² − ε for this call): every channel then leaves the norm at |γ| on average, whatever the scale of the
+    // weights before it, as in the real network, where the norm gives every channel the same variance. The running
+    // statistics are not used: a channel whose weights the mask has nearly emptied has a tiny running variance, and
+    // |γ|/σ would multiply its flow by up to 1/√ε and steer the mask towards it (measured: docs/normalization.md).
+    private static Action Calibrate(BatchNorm norm) =>
+        norm.register_forward_pre_hook((_, input) =>
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            using var epsilon = norm.eps.ToScalar();
+            using var zero = 0.0.ToScalar();
+            var channelMeans = input.detach().transpose(0, 1).flatten(1).mean(new long[] { 1 });
+            norm.running_var!.copy_(channelMeans.square().sub(epsilon).clamp_min(zero));
+            return input;
+        }).remove;
 
     private static void Linearize(List<KeyValuePair<string, Tensor>> state)
     {
