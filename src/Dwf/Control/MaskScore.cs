@@ -17,10 +17,10 @@ public enum MaskScore
 
     /// <summary>
     /// Synaptic flow (SynFlow's score, Tanaka et al., NeurIPS 2020) of the network as it is at the mask event: |w · ∂R/∂w|
-    /// with every parameter as its absolute value, every BatchNorm as its linear part and R the sum of the outputs for an
-    /// all-ones input. BatchNorm divides by the scale of the weights before it, so that scale does not count; the flow
-    /// through every layer is the same, so no layer is emptied and small layers (a stem, depthwise filters) keep more of
-    /// theirs. One forward and backward pass on one input per mask event. The model must be a
+    /// with every parameter as its absolute value, every BatchNorm as a gain |γ| over its input's channel mean and R the
+    /// sum of the outputs for an all-ones input. The norm divides by the scale of the weights before it, so that scale
+    /// does not count; the flow through every layer is the same, so no layer is emptied and small layers (a stem,
+    /// depthwise filters) keep more of theirs. One forward and backward pass on one input per mask event. The model must be a
     /// <c>Module&lt;Tensor, Tensor&gt;</c>; the input's shape is taken from its first <c>call</c> (or
     /// <see cref="CompressionControllerOptions.FlowInputShape"/>).
     /// </summary>
