@@ -54,7 +54,14 @@ internal static class SynapticFlowScore
                 throw new InvalidOperationException($"MaskScore.SynapticFlow: the synaptic flow of {model.GetType().Name} overflows {parameters[0].dtype} (R = {total}); rank this model by MaskScore.LayerAdaptive instead.");
             }
 
-            var gradients = autograd.grad(new[] { flow }, parameters);
+            // allow_unused: without it libtorch's error escapes TorchSharp's native call and ends the process.
+            var gradients = autograd.grad(new[] { flow }, parameters, allow_unused: true);
+            int unused = gradients.Select((g, i) => (g, i)).FirstOrDefault(e => e.g.IsInvalid, (g: null!, i: -1)).i;
+            if (unused >= 0)
+            {
+                throw new InvalidOperationException($"MaskScore.SynapticFlow: the flow of {model.GetType().Name} does not reach every factorized weight ({weights[unused].Path} is not used by forward, or does not require grad); rank this model by MaskScore.LayerAdaptive instead.");
+            }
+
             return parameters.Select((p, i) => p.detach().mul(gradients[i]).abs_().to(ScalarType.Float64)).ToList();
         }
         finally

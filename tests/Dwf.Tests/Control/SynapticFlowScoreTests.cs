@@ -131,16 +131,34 @@ public sealed class SynapticFlowScoreTests
         Assert.All(freshFactorization.Weights, w => Assert.True(w.Weight.detach().ne(0).sum().item<long>() > 0, $"{w.Path} emptied"));
     }
 
+    [Fact]
+    public void A_weight_the_forward_never_uses_is_named_and_the_model_is_left_as_it_was()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(9);
+        var model = new ReluPair(useSecond: false);
+        var factorization = Factorized.Attach(model, depth: 2);
+        var before = model.state_dict().ToDictionary(e => e.Key, e => e.Value.detach().clone());
+
+        var error = Assert.Throws<InvalidOperationException>(() => SynapticFlowScore.Of(model, factorization.Weights, new long[] { 1, 6 }));
+
+        Assert.Contains("does not reach every factorized weight", error.Message, StringComparison.Ordinal);
+        Assert.All(model.state_dict(), e => Assert.True(e.Value.eq(before[e.Key]).all().item<bool>(), $"{e.Key} changed"));
+    }
+
     private sealed class ReluPair : Module<Tensor, Tensor>
     {
         private readonly Linear first; // fields: RegisterComponents registers fields, not properties
         private readonly Linear second;
 
-        public ReluPair()
+        private readonly bool useSecond;
+
+        public ReluPair(bool useSecond = true)
             : base(nameof(ReluPair))
         {
             first = Linear(6, 4);
             second = Linear(4, 3);
+            this.useSecond = useSecond;
             RegisterComponents();
         }
 
@@ -148,6 +166,6 @@ public sealed class SynapticFlowScoreTests
 
         public Linear Second => second;
 
-        public override Tensor forward(Tensor x) => second.call(functional.relu(first.call(x)));
+        public override Tensor forward(Tensor x) => useSecond ? second.call(functional.relu(first.call(x))) : first.call(x);
     }
 }
