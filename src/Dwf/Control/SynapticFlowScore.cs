@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -17,8 +18,8 @@ namespace Dwf;
 /// </summary>
 /// <remarks>
 /// Why it fits layers before a BatchNorm: m grows with the scale of the weights before it, so that scale, arbitrary
-/// there, cancels (m is held fixed in the backward pass, as eval-mode statistics are); and the flow through every layer is the same total, so no layer is emptied (a layer with fewer
-/// weights keeps a larger share of them).
+/// there, cancels (m is held fixed in the backward pass, as eval-mode statistics are); and the flow through every
+/// layer is the same total, so no layer is emptied (a layer with fewer weights keeps a larger share of them).
 /// </remarks>
 internal static class SynapticFlowScore
 {
@@ -51,7 +52,7 @@ internal static class SynapticFlowScore
             double total = flow.detach().to(ScalarType.Float64).item<double>();
             if (!double.IsFinite(total))
             {
-                throw new InvalidOperationException($"MaskScore.SynapticFlow: the synaptic flow of {model.GetType().Name} overflows {parameters[0].dtype} (R = {total}); rank this model by MaskScore.LayerAdaptive instead.");
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"MaskScore.SynapticFlow: the synaptic flow of {model.GetType().Name} overflows {parameters[0].dtype} (R = {total}); rank this model by MaskScore.LayerAdaptive instead."));
             }
 
             // allow_unused: without it libtorch's error escapes TorchSharp's native call and ends the process.
@@ -92,7 +93,7 @@ internal static class SynapticFlowScore
     // set to mean² − ε for this call): every channel then leaves the norm at |γ| on average, whatever the scale of the
     // weights before it, as in the real network, where the norm gives every channel the same variance. The running
     // statistics are not used: a channel whose weights the mask has nearly emptied has a tiny running variance, and
-    // |γ|/σ would multiply its flow by up to 1/√ε and steer the mask towards it (measured: docs/normalization.md).
+    // |γ|/σ would multiply its flow by up to 1/√ε and steer the mask towards it (suspected: docs/normalization.md).
     private static Action Calibrate(BatchNorm norm) =>
         norm.register_forward_pre_hook((_, input) =>
         {
