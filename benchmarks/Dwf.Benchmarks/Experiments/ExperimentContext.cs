@@ -39,8 +39,8 @@ public sealed record ExperimentContext(string Net, ImageClassificationDataset Tr
     /// <summary>How the DWF runs hold those norms (<see cref="Factorization.ScaleInvariantNormHold"/>).</summary>
     public NormHold NormHold { get; init; } = NormHold.AtLeast;
 
-    /// <summary>Whether the target runs' mask ranks weights by synaptic flow (<see cref="MaskScore.SynapticFlow"/>).</summary>
-    public bool MaskByFlow { get; init; }
+    /// <summary>How the target runs' mask ranks weights (null: the library's default).</summary>
+    public MaskScore? MaskScore { get; init; }
 
     /// <summary>Attaches DWF to <paramref name="model"/> as every DWF run of this context does: <see cref="DwfPlan"/>, norms held or not.</summary>
     public Factorization AttachDwf(TorchSharp.torch.nn.Module model, FactorizationOptions options)

@@ -47,8 +47,8 @@ public sealed record ExperimentPlan(
     /// <summary>How the held norms are held (a study knob, not part of the run key).</summary>
     public NormHold NormHold { get; init; } = NormHold.AtLeast;
 
-    /// <summary>Whether the target runs' mask ranks weights by synaptic flow (<see cref="MaskScore.SynapticFlow"/>; a study knob, not part of the run key).</summary>
-    public bool MaskByFlow { get; init; }
+    /// <summary>How the target runs' mask ranks weights (null: the library's default, <see cref="MaskScore.Automatic"/>; a study knob, not part of the run key).</summary>
+    public MaskScore? MaskScore { get; init; }
 
     /// <summary>The fine-tuning phase of <see cref="Method.DwfTune"/> (null: <see cref="FineTuneSchedule.Default"/> for this plan's dense rate); a study knob, not part of the run key.</summary>
     public FineTuneSchedule? FineTune { get; init; }

@@ -63,7 +63,7 @@ public sealed class ExperimentRunner
         using var fullTrain = MnistDataset.Load(_dataset, DatasetSplit.Train, _dataOptions);
         using var train = TrainingSubset.First(fullTrain, TrainSize);
         using var test = MnistDataset.Load(_dataset, DatasetSplit.Test, _dataOptions);
-        var context = new ExperimentContext(_net, train, test, _workDirectory, Log) { EffectiveRateCap = plan.EffectiveRateCap ?? FactorizationDefaults.EffectiveRateCap, ControllerOptions = plan.ControllerOptions, FineTune = plan.FineTune ?? FineTuneSchedule.Default(plan.LearningRate), FanInScaledLambda = plan.FanInScaledLambda, HoldScaleInvariantNorms = plan.HoldScaleInvariantNorms, NormHold = plan.NormHold, MaskByFlow = plan.MaskByFlow, Device = Device, Pretrained = Pretrained };
+        var context = new ExperimentContext(_net, train, test, _workDirectory, Log) { EffectiveRateCap = plan.EffectiveRateCap ?? FactorizationDefaults.EffectiveRateCap, ControllerOptions = plan.ControllerOptions, FineTune = plan.FineTune ?? FineTuneSchedule.Default(plan.LearningRate), FanInScaledLambda = plan.FanInScaledLambda, HoldScaleInvariantNorms = plan.HoldScaleInvariantNorms, NormHold = plan.NormHold, MaskScore = plan.MaskScore, Device = Device, Pretrained = Pretrained };
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < pending.Count; i++)
         {
@@ -100,9 +100,12 @@ public sealed class ExperimentRunner
         _ => string.Empty,
     };
 
-    private static string MaskScoreSetup(ExperimentPlan? plan) => plan is { MaskByFlow: true }
-        ? " Mask ranked by synaptic flow (study): at each mask event the target runs keep the weights with the largest |w · ∂R/∂w| of the network as it is (SynFlow's score, BatchNorm as its linear part), not the largest magnitudes."
-        : string.Empty;
+    private static string MaskScoreSetup(ExperimentPlan? plan) => plan?.MaskScore switch
+    {
+        MaskScore.SynapticFlow => " Mask ranked by synaptic flow (study): at each mask event the target runs keep the weights with the largest |w · ∂R/∂w| of the network as it is (SynFlow's score, BatchNorm as its linear part), not the largest magnitudes.",
+        MaskScore.Magnitude => " Mask ranked by global magnitude (study; the library's default on every net before December 2026, on nets without BatchNorm still), not by the automatic choice (synaptic flow on nets with BatchNorm).",
+        _ => string.Empty,
+    };
 
     private static string LayerLambdaSetup(ExperimentPlan? plan) => plan is { FanInScaledLambda: true }
         ? " Per-layer λ (study): each layer's λ × (fan-in / the largest layer's fan-in)^(1/D), the penalty measured in units of the layer's initial weight scale; the controller scales all of them alike."

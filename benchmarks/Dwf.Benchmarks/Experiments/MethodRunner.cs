@@ -107,7 +107,7 @@ public static class MethodRunner
                 // No λ in the plan: the controller starts from the default λ and steers it to the target.
                 var factorization = context.AttachDwf(model, new FactorizationOptions { Depth = spec.Depth });
                 LoadPretrained(model, context, factorize: true);
-                var control = context.MaskByFlow ? (context.ControllerOptions ?? new CompressionControllerOptions()) with { MaskScore = MaskScore.SynapticFlow } : context.ControllerOptions;
+                var control = context.MaskScore is { } score ? (context.ControllerOptions ?? new CompressionControllerOptions()) with { MaskScore = score } : context.ControllerOptions;
                 new Trainer(model, options with { TargetCompression = spec.TargetRatio, CompressionControl = control }).Fit(context.Train, context.Test, observer);
                 factorization.Collapse(context.ControllerOptions?.CollapseThreshold ?? FactorizationDefaults.CollapseThreshold);
                 break;

@@ -79,9 +79,12 @@ public sealed class StudyKnobs : IEquatable<StudyKnobs>
                     "exactly" => plan with { NormHold = NormHold.Exactly },
                     _ => throw new ArgumentException($"--hold-norms must be 'at-least' (the default), 'exactly' or 'false', got '{value}'."),
                 },
-                "--mask-score" => value == "flow"
-                    ? plan with { MaskByFlow = true }
-                    : throw new ArgumentException($"--mask-score must be 'magnitude' (the default) or 'flow', got '{value}'."),
+                "--mask-score" => value switch
+                {
+                    "flow" => plan with { MaskScore = MaskScore.SynapticFlow },
+                    "magnitude" => plan with { MaskScore = MaskScore.Magnitude },
+                    _ => throw new ArgumentException($"--mask-score must be 'automatic' (the default: flow on nets with BatchNorm, magnitude without), 'flow' or 'magnitude', got '{value}'."),
+                },
                 _ => throw new InvalidOperationException($"{name} is not a study option."),
             };
         }
@@ -101,10 +104,11 @@ public sealed class StudyKnobs : IEquatable<StudyKnobs>
     /// <summary>"--layer-lambda fan-in", or "no study option (the defaults)".</summary>
     public override string ToString() => IsDefault ? "no study option (the defaults)" : string.Join(" ", _settings.Select(s => $"{s.Key} {s.Value}"));
 
-    // "--layer-lambda global" and "--hold-norms at-least" are the defaults spelled out: the same runs as no option at all.
+    // "--layer-lambda global", "--hold-norms at-least" and "--mask-score automatic" are the defaults spelled out: the
+    // same runs as no option at all.
     private static void Add(SortedDictionary<string, string> settings, string name, string value)
     {
-        if (!(name == "--layer-lambda" && value == "global") && !(name == "--hold-norms" && value == "at-least") && !(name == "--mask-score" && value == "magnitude"))
+        if (!(name == "--layer-lambda" && value == "global") && !(name == "--hold-norms" && value == "at-least") && !(name == "--mask-score" && value == "automatic"))
         {
             settings[name] = value;
         }

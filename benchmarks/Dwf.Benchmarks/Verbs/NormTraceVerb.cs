@@ -43,10 +43,11 @@ internal static class NormTraceVerb
         var projection = new Option<double?>("--projection-threshold") { Description = "CompressionControllerOptions.MaxProjectionThreshold (default 1e-3)." };
         var hold = new Option<bool>("--hold-norms") { Description = "Hold scale-invariant weights at their norm (the library's default; false: the paper's formulation, the behaviour before it).", DefaultValueFactory = _ => true };
         var outFile = new Option<string?>("--out") { Description = "Append the trace to this Markdown file." };
+        var maskScore = new Option<string>("--mask-score") { Description = "How the controller's mask ranks weights: automatic (the library's default: flow on nets with BatchNorm), flow or magnitude (the default before December 2026, with which the logs in docs/results/normalization were made).", DefaultValueFactory = _ => "automatic" };
         var every = new Option<int>("--every") { Description = "Also trace λ, the loss and the share of weights below 1e-3 every N steps (0: per epoch only).", DefaultValueFactory = _ => 0 };
         var command = new Command("norm-trace", "Trace a DWF run on a network with BatchNorm: eval vs batch-statistics accuracy, running vs batch variance, layer scales, λ.")
         {
-            net, dataset, dataDirectory, threads, depth, lambda, target, seed, epochs, lr, trainSize, multiplier, ramp, hold, outFile, every, fineTune, pace, projection,
+            net, dataset, dataDirectory, threads, depth, lambda, target, seed, epochs, lr, trainSize, multiplier, ramp, hold, outFile, every, fineTune, pace, projection, maskScore,
         };
         command.SetAction(result => CommonOptions.Guard(() =>
         {
@@ -79,12 +80,19 @@ internal static class NormTraceVerb
                 PaceByShrinkage = result.GetValue(pace),
                 MaxProjectionThreshold = result.GetValue(projection) ?? defaults.MaxProjectionThreshold,
                 RampFraction = result.GetValue(ramp) ?? defaults.RampFraction,
+                MaskScore = result.GetValue(maskScore) switch
+                {
+                    "automatic" => MaskScore.Automatic,
+                    "flow" => MaskScore.SynapticFlow,
+                    "magnitude" => MaskScore.Magnitude,
+                    var other => throw new ArgumentException($"--mask-score must be automatic, flow or magnitude, got '{other}'."),
+                },
             };
             var factorization = Factorization.Attach(model, new FactorizationPlan(options, netName));
             factorization.HoldScaleInvariantNorms = result.GetValue(hold);
             var lines = new List<string>
             {
-                string.Create(CultureInfo.InvariantCulture, $"## {netName} / {datasetName} ({train.Count} training images), D = {result.GetValue(depth)}, {(result.GetValue(target) is double t ? $"target CR {t:G4}" : $"λ {factorization.Weights[0].Lambda:G3}")}, lr {result.GetValue(lr):R}, {result.GetValue(epochs)} epochs, seed {result.GetValue(seed)}, scale-invariant norms {(result.GetValue(hold) ? "held" : "free")}, fine-tune {control.FineTuneFraction:R}, pace {control.PaceByShrinkage}, projection threshold {control.MaxProjectionThreshold:R}{(result.GetValue(ramp) is double r ? $", ramp {r:R}" : string.Empty)}{(result.GetValue(multiplier) is double dm ? $", factor lr ×{dm:R}" : string.Empty)}"),
+                string.Create(CultureInfo.InvariantCulture, $"## {netName} / {datasetName} ({train.Count} training images), D = {result.GetValue(depth)}, {(result.GetValue(target) is double t ? $"target CR {t:G4}" : $"λ {factorization.Weights[0].Lambda:G3}")}, lr {result.GetValue(lr):R}, {result.GetValue(epochs)} epochs, seed {result.GetValue(seed)}, scale-invariant norms {(result.GetValue(hold) ? "held" : "free")}, fine-tune {control.FineTuneFraction:R}, pace {control.PaceByShrinkage}, projection threshold {control.MaxProjectionThreshold:R}, mask ranked by {result.GetValue(maskScore)}{(result.GetValue(ramp) is double r ? $", ramp {r:R}" : string.Empty)}{(result.GetValue(multiplier) is double dm ? $", factor lr ×{dm:R}" : string.Empty)}"),
                 string.Empty,
             };
             var trace = new Tracer(model, factorization, test, lines, result.GetValue(every));

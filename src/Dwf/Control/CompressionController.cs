@@ -70,7 +70,7 @@ public sealed class CompressionController
     private readonly CubicPruningSchedule? _maskSchedule; // null without a fine-tuning phase (the paper's protocol)
     private Tensor[]? _removed; // per weight: true where the mask has removed it
     private readonly nn.Module<Tensor, Tensor>? _flowModel; // the model MaskScore.SynapticFlow runs; null for the other scores
-    private long[]? _flowInputShape; // one input's shape for the flow: the options', or the first call's
+    private readonly FirstInputShape.Recorder? _flowInput; // the first call's input shape, when the options give none
 
     /// <summary>Creates the controller for the factors <paramref name="optimizer"/> trains.</summary>
     /// <param name="optimizer">An optimizer from <see cref="Factorization.CreateSgd"/> or <see cref="Factorization.CreateAdamW"/>, created before any step.</param>
@@ -107,20 +107,12 @@ public sealed class CompressionController
         }
 
         _weights = _factorization.Weights.Where(w => !w.IsCollapsed).Select(w => (w, w.PlanLambda)).ToArray();
-        if (_options.MaskScore == MaskScore.SynapticFlow && _options.MaskScorer is null)
+        MaskScore = _options.MaskScore == MaskScore.Automatic ? AutomaticMaskScore(_factorization.Module) : _options.MaskScore;
+        if (MaskScore == MaskScore.SynapticFlow && _options.MaskScorer is null)
         {
             _flowModel = _factorization.Module as nn.Module<Tensor, Tensor>
                 ?? throw new ArgumentException($"MaskScore.SynapticFlow runs the model on one input, and {_factorization.Module.GetType().Name} is not a Module<Tensor, Tensor>; use MaskScore.LayerAdaptive, or a MaskScorer of your own.", nameof(options));
-            _flowInputShape = _options.FlowInputShape;
-            if (_flowInputShape is null)
-            {
-                // One sample of the first batch the model is called with (the flow's own call finds the shape set).
-                _flowModel.register_forward_pre_hook((_, input) =>
-                {
-                    _flowInputShape ??= new long[] { 1 }.Concat(input.shape.Skip(1)).ToArray();
-                    return input;
-                });
-            }
+            _flowInput = _options.FlowInputShape is null ? FirstInputShape.Track(_flowModel) : null;
         }
 
         if (_weights.Length == 0)
@@ -160,6 +152,13 @@ public sealed class CompressionController
 
     /// <summary>The compression ratio wanted at the end of training.</summary>
     public double TargetCompression { get; }
+
+    /// <summary>
+    /// How the mask ranks weights: <see cref="CompressionControllerOptions.MaskScore"/>, with
+    /// <see cref="Dwf.MaskScore.Automatic"/> resolved for this model (never <see cref="Dwf.MaskScore.Automatic"/>).
+    /// Ignored when <see cref="CompressionControllerOptions.MaskScorer"/> is set.
+    /// </summary>
+    public MaskScore MaskScore { get; }
 
     /// <summary>The number of steps of the whole run.</summary>
     public long TotalSteps { get; }
@@ -215,6 +214,12 @@ public sealed class CompressionController
         {
             throw new InvalidOperationException(
                 string.Create(CultureInfo.InvariantCulture, $"The CompressionController was created for {TotalSteps} steps and has taken them all; create it with the run's total number of steps (epochs × batches per epoch)."));
+        }
+
+        if (Steps == 0 && _maskSchedule is not null && _flowModel is not null)
+        {
+            // The flow needs the input's shape at the first mask event; say so now, when only one step is lost.
+            FlowInputShape(_flowModel);
         }
 
         Steps++;
@@ -458,7 +463,7 @@ public sealed class CompressionController
             long keep = Math.Max(1, (long)Math.Ceiling(total * (1.0 - sparsity)));
             var all = cat(scores.Select(score => score.flatten().cpu()).ToList());
             double quantile = all.topk((int)Math.Min(keep, all.numel())).values.min().item<double>();
-            threshold = _options.MaskScore == MaskScore.Magnitude && _options.MaskScorer is null ? Math.Max(_options.CollapseThreshold, quantile) : quantile;
+            threshold = MaskScore == MaskScore.Magnitude && _options.MaskScorer is null ? Math.Max(_options.CollapseThreshold, quantile) : quantile;
             using var limit = threshold.ToScalar();
             var masks = _weights.Select((w, i) =>
             {
@@ -504,13 +509,26 @@ public sealed class CompressionController
 
         if (_flowModel is not null)
         {
-            var shape = _flowInputShape ?? throw new InvalidOperationException("MaskScore.SynapticFlow sends one input through the model, and the model has not been called yet (or only through forward(), which skips the hook that reads the input's shape): train with model.call(x), or set CompressionControllerOptions.FlowInputShape.");
-            return SynapticFlowScore.Of(_flowModel, _weights.Select(w => w.Weight).ToList(), shape);
+            return SynapticFlowScore.Of(_flowModel, _weights.Select(w => w.Weight).ToList(), FlowInputShape(_flowModel));
         }
 
         using var noGrad = no_grad();
         return _weights.Select(w => w.Weight.Weight.detach()).Select(weight =>
-            _options.MaskScore == MaskScore.Magnitude ? weight.abs().to(float64) : LayerAdaptiveScore.Of(weight)).ToList();
+            MaskScore == MaskScore.Magnitude ? weight.abs().to(float64) : LayerAdaptiveScore.Of(weight)).ToList();
+    }
+
+    // The shape of the flow's all-ones input; throws when it is not known yet.
+    private long[] FlowInputShape(nn.Module flowModel) =>
+        _options.FlowInputShape ?? _flowInput?.Shape ?? throw new InvalidOperationException(
+            $"The mask ranks weights by synaptic flow ({(_options.MaskScore == MaskScore.Automatic ? "MaskScore.Automatic chose it: " + flowModel.GetType().Name + " has BatchNorm" : "MaskScore.SynapticFlow")}), which sends one input through the model, and the model has not been called yet, or only through forward(), which skips the hook that reads the input's shape: train with model.call(x), or set CompressionControllerOptions.FlowInputShape (e.g. [1, 3, 32, 32]), or rank by MaskScore.Magnitude.");
+
+    // MaskScore.Automatic: the flow where the mask's magnitudes would measure BatchNorm'd layers' scales (and the flow can
+    // run: one tensor in, one out; every norm a BatchNorm it calibrates), magnitude everywhere else.
+    private static MaskScore AutomaticMaskScore(nn.Module model)
+    {
+        var norms = model.modules().Where(LayerCatalog.IsNormalization).ToList();
+        bool batchNormsOnly = norms.Count > 0 && norms.All(n => n is TorchSharp.Modules.BatchNorm { running_var: not null });
+        return batchNormsOnly && model is nn.Module<Tensor, Tensor> ? MaskScore.SynapticFlow : MaskScore.Magnitude;
     }
 
     // Removed weights stay exactly zero: their factors are zeroed after every step (momentum would move them off zero).

@@ -98,11 +98,12 @@ public sealed record CompressionControllerOptions
     public double MaskPhaseLambdaCeiling { get; init; } = 1.0;
 
     /// <summary>
-    /// How the mask ranks weights across layers (default <see cref="Dwf.MaskScore.Magnitude"/>, global magnitude).
-    /// <see cref="Dwf.MaskScore.LayerAdaptive"/> is scale-free per layer; on nets with BatchNorm after every convolution
-    /// and very unequal fan-ins (a MobileNet at CR 100) global magnitude empties the wide layers (docs/normalization.md).
+    /// How the mask ranks weights across layers (default <see cref="Dwf.MaskScore.Automatic"/>: synaptic flow on a model
+    /// with BatchNorm, global magnitude on one without). Behind a BatchNorm a weight's magnitude keeps its layer's
+    /// initialization scale (∝ 1/√fan-in), so global magnitude empties the wide layers of a net with very unequal fan-ins
+    /// (MobileNet-style at CR 100: 72.39 % by magnitude, 85.48 % by flow; docs/normalization.md).
     /// </summary>
-    public MaskScore MaskScore { get; init; } = MaskScore.Magnitude;
+    public MaskScore MaskScore { get; init; } = MaskScore.Automatic;
 
     /// <summary>
     /// A ranking of your own, used instead of <see cref="MaskScore"/> (default null). At every mask event (60 in a run) it
@@ -114,7 +115,7 @@ public sealed record CompressionControllerOptions
     public Func<IReadOnlyList<FactorizedWeight>, IReadOnlyList<TorchSharp.torch.Tensor>>? MaskScorer { get; init; }
 
     /// <summary>
-    /// The shape of the all-ones input <see cref="Dwf.MaskScore.SynapticFlow"/> sends through the model, batch dimension
+    /// The shape of the all-ones input the synaptic-flow ranking sends through the model, batch dimension
     /// (1) included, e.g. <c>[1, 3, 32, 32]</c> (default null: one sample of the first batch the model is called with).
     /// </summary>
     public long[]? FlowInputShape { get; init; }

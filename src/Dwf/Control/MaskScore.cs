@@ -3,7 +3,16 @@ namespace Dwf;
 /// <summary>How the compression controller's mask ranks weights across layers (<see cref="CompressionControllerOptions.MaskScore"/>).</summary>
 public enum MaskScore
 {
-    /// <summary>Global magnitude |W|: one list for the whole model (the default; gradual magnitude pruning's rule).</summary>
+    /// <summary>
+    /// The default: <see cref="SynapticFlow"/> for a <c>Module&lt;Tensor, Tensor&gt;</c> whose normalization layers are
+    /// all BatchNorm with running statistics (at least one), <see cref="Magnitude"/> for every other model (no
+    /// normalization, LayerNorm or GroupNorm, several inputs). Behind a BatchNorm a weight's magnitude measures its layer's
+    /// initialization scale, not its importance (docs/normalization.md); without one, magnitude is the ranking measured
+    /// best. <see cref="CompressionController.MaskScore"/> says which one a controller uses.
+    /// </summary>
+    Automatic,
+
+    /// <summary>Global magnitude |W|: one list for the whole model (gradual magnitude pruning's rule; the automatic choice without BatchNorm).</summary>
     Magnitude,
 
     /// <summary>

@@ -26,6 +26,9 @@ public sealed class StudyKnobsTests : IDisposable
         // The default spelled out is the default: the same runs as no option at all.
         Assert.Equal(StudyKnobs.None, StudyKnobs.From(new (string, object?)[] { ("--layer-lambda", "global") }));
         Assert.Equal(StudyKnobs.None, StudyKnobs.From(new (string, object?)[] { ("--hold-norms", "at-least") }));
+        Assert.Equal(StudyKnobs.None, StudyKnobs.From(new (string, object?)[] { ("--mask-score", "automatic") }));
+        // Magnitude was the default before the automatic choice: a study now, so the older folders say so.
+        Assert.Equal("--mask-score magnitude", StudyKnobs.FromCommandLine("dotnet run -- experiments --net resnet20 --mask-score magnitude --methods dwftarget").ToString());
         Assert.Equal(StudyKnobs.None, StudyKnobs.FromCommandLine("dotnet run -- experiments --net lenet5 --lambdas 1e-3 --methods dwf"));
     }
 
@@ -50,6 +53,11 @@ public sealed class StudyKnobsTests : IDisposable
         Assert.Contains("--layer-lambda", error.Message, StringComparison.Ordinal);
         Assert.Contains("fan-in", error.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => StudyKnobs.From(new (string, object?)[] { ("--controller", "ramp") }).ApplyTo(ExperimentPlan.Full("lenet5")));
+        Assert.Null(ExperimentPlan.Full("resnet20").MaskScore); // the library's default
+        Assert.Equal(MaskScore.Magnitude, StudyKnobs.From(new (string, object?)[] { ("--mask-score", "magnitude") }).ApplyTo(ExperimentPlan.Full("resnet20")).MaskScore);
+        Assert.Equal(MaskScore.SynapticFlow, StudyKnobs.From(new (string, object?)[] { ("--mask-score", "flow") }).ApplyTo(ExperimentPlan.Full("resnet20")).MaskScore);
+        var maskError = Assert.Throws<ArgumentException>(() => StudyKnobs.From(new (string, object?)[] { ("--mask-score", "lamp") }).ApplyTo(ExperimentPlan.Full("resnet20")));
+        Assert.Contains("automatic", maskError.Message, StringComparison.Ordinal);
         var holdError = Assert.Throws<ArgumentException>(() => StudyKnobs.From(new (string, object?)[] { ("--hold-norms", "no") }).ApplyTo(ExperimentPlan.Full("lenet5")));
         Assert.Contains("--hold-norms", holdError.Message, StringComparison.Ordinal);
     }
