@@ -302,7 +302,7 @@ public static class MethodRunner
                 double ratio = plainModel is null ? metrics.CompressionRatio : Sparsity.Measure(plainModel, Sparsity.Threshold).Global;
                 double ratio1e3 = plainModel is null ? metrics.CompressionRatioAt1e3 : Sparsity.Measure(plainModel, 1e-3).Global;
                 string steering = metrics.TargetCompression is double target
-                    ? FormattableString.Invariant($", target {target:G4}, projected {SparsityReport.FormatRatio(metrics.ProjectedCompression ?? 1)}, λ {metrics.Lambda:G3}")
+                    ? FormattableString.Invariant($", target {target:G4}, projected {SparsityReport.FormatRatio(metrics.ProjectedCompression ?? 1)}, λ {metrics.Lambda:G3}, mask by {MaskName(metrics.MaskScore)}")
                     : string.Empty;
                 log(FormattableString.Invariant($"    epoch {metrics.Epoch}/{Spec.Epochs}: loss {metrics.TrainLoss:F4}, test accuracy {metrics.TestAccuracy * 100:F2} %, CR {SparsityReport.FormatRatio(ratio)} (at 1e-3: {SparsityReport.FormatRatio(ratio1e3)}){steering}, {metrics.Seconds:F1} s"));
             }
@@ -310,5 +310,13 @@ public static class MethodRunner
 
         public void OnResume(string path, int epoch, long batchesDone) =>
             log(FormattableString.Invariant($"    resumed from {path} at epoch {epoch}, batch {batchesDone}"));
+
+        // The automatic choice resolved, so a log says which ranking a run used.
+        private static string MaskName(MaskScore? score) => score switch
+        {
+            MaskScore.SynapticFlow => "synaptic flow",
+            MaskScore.LayerAdaptive => "layer-adaptive magnitude",
+            _ => "magnitude",
+        };
     }
 }

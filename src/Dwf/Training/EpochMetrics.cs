@@ -28,6 +28,9 @@ public sealed record EpochMetrics(
     /// <summary>The controller's projected final ratio at the end of the epoch (with <see cref="TargetCompression"/>).</summary>
     public double? ProjectedCompression { get; init; }
 
+    /// <summary>How the controller's mask ranks weights (<see cref="CompressionController.MaskScore"/>, the automatic choice resolved), with <see cref="TargetCompression"/>.</summary>
+    public MaskScore? MaskScore { get; init; }
+
     /// <summary>The factorized optimizer's effective-rate cap at the end of the epoch (lowered by rollbacks); <c>null</c> for a dense model.</summary>
     public double? EffectiveRateCap { get; init; }
 

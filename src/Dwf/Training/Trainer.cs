@@ -254,6 +254,7 @@ public sealed class Trainer
                 Lambda = factorization?.Weights.FirstOrDefault(w => !w.IsCollapsed)?.Lambda,
                 TargetCompression = controller?.TargetCompression,
                 ProjectedCompression = controller?.LastProjectedCompression,
+                MaskScore = controller?.MaskScore,
                 EffectiveRateCap = factorizedSgd?.EffectiveRateCap,
                 Recoveries = recovery?.Recoveries ?? 0,
             };

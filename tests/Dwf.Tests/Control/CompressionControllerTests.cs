@@ -147,6 +147,7 @@ public sealed class CompressionControllerTests
             var result = new Trainer(model, Options(target: 20)).Fit(train, test);
             Assert.All(result.History, m => Assert.Equal(20.0, m.TargetCompression));
             Assert.All(result.History, m => Assert.NotNull(m.ProjectedCompression));
+            Assert.All(result.History, m => Assert.Equal(MaskScore.Magnitude, m.MaskScore)); // no BatchNorm: the automatic choice
             Assert.True(result.History.Select(m => m.Lambda).Distinct().Count() > 1, "λ never changed");
             Assert.InRange(result.Final.CompressionRatio, 20 / 1.1, 20 * 1.1);
         }

@@ -33,7 +33,7 @@ public sealed class BatchNormTargetTests(ITestOutputHelper output)
         return (Make(8000), Make(1000));
     }
 
-    private static (double FirstEpochAccuracy, double FinalAccuracy, double Ratio) Run(bool libraryDefaults, double? fixedLambda = null)
+    private static (double FirstEpochAccuracy, double FinalAccuracy, double Ratio, MaskScore? Mask) Run(bool libraryDefaults, double? fixedLambda = null)
     {
         manual_seed(5);
         var model = new SmallBatchNormNet(pixels: 64, Classes);
@@ -58,14 +58,15 @@ public sealed class BatchNormTargetTests(ITestOutputHelper output)
             var history = new Trainer(model, options).Fit(train, test).History;
             factorization.Collapse();
             var (_, final) = Evaluation.Evaluate(model, test);
-            return (history[0].TestAccuracy, final, factorization.Sparsity().CompressionRatio);
+            return (history[0].TestAccuracy, final, factorization.Sparsity().CompressionRatio, history[^1].MaskScore);
         }
     }
 
     [Fact]
     public void With_the_defaults_a_BatchNorm_net_reaches_its_target_and_is_far_above_chance_from_the_first_epoch()
     {
-        var (first, final, ratio) = Run(libraryDefaults: true);
+        var (first, final, ratio, mask) = Run(libraryDefaults: true);
+        Assert.Equal(MaskScore.SynapticFlow, mask); // the automatic choice behind BatchNorm
         output.WriteLine($"defaults: epoch 1 {first:P2}, final {final:P2}, CR {ratio:G4}");
         // Exactly the target: the mask reaches total/⌈total/10⌉ when fine-tuning starts (the controller before it ended at
         // 10.74 here, 84.3 %).
