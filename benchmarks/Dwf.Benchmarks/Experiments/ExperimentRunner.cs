@@ -102,7 +102,7 @@ public sealed class ExperimentRunner
 
     private static string MaskScoreSetup(ExperimentPlan? plan) => plan?.MaskScore switch
     {
-        MaskScore.SynapticFlow => " Mask ranked by synaptic flow (study): at each mask event the target runs keep the weights with the largest |w · ∂R/∂w| of the network as it is (SynFlow's score, BatchNorm as its linear part), not the largest magnitudes.",
+        MaskScore.SynapticFlow => " Mask ranked by synaptic flow (--mask-score flow; on nets with BatchNorm the library's automatic choice since December 2026, so the same runs as no option there): at each mask event the target runs keep the weights with the largest |w · ∂R/∂w| of the network as it is (SynFlow's score, BatchNorm as its linear part), not the largest magnitudes.",
         MaskScore.Magnitude => " Mask ranked by global magnitude (study; the library's default on every net before December 2026, on nets without BatchNorm still), not by the automatic choice (synaptic flow on nets with BatchNorm).",
         _ => string.Empty,
     };
