@@ -79,12 +79,7 @@ public sealed class StudyKnobs : IEquatable<StudyKnobs>
                     "exactly" => plan with { NormHold = NormHold.Exactly },
                     _ => throw new ArgumentException($"--hold-norms must be 'at-least' (the default), 'exactly' or 'false', got '{value}'."),
                 },
-                "--mask-score" => value switch
-                {
-                    "flow" => plan with { MaskScore = MaskScore.SynapticFlow },
-                    "magnitude" => plan with { MaskScore = MaskScore.Magnitude },
-                    _ => throw new ArgumentException($"--mask-score must be 'automatic' (the default: flow on nets with BatchNorm, magnitude without), 'flow' or 'magnitude', got '{value}'."),
-                },
+                "--mask-score" => plan with { MaskScore = MaskScoreOption.Parse(value, name) },
                 _ => throw new InvalidOperationException($"{name} is not a study option."),
             };
         }

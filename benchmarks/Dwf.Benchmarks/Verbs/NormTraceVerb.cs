@@ -80,13 +80,7 @@ internal static class NormTraceVerb
                 PaceByShrinkage = result.GetValue(pace),
                 MaxProjectionThreshold = result.GetValue(projection) ?? defaults.MaxProjectionThreshold,
                 RampFraction = result.GetValue(ramp) ?? defaults.RampFraction,
-                MaskScore = result.GetValue(maskScore) switch
-                {
-                    "automatic" => MaskScore.Automatic,
-                    "flow" => MaskScore.SynapticFlow,
-                    "magnitude" => MaskScore.Magnitude,
-                    var other => throw new ArgumentException($"--mask-score must be automatic, flow or magnitude, got '{other}'."),
-                },
+                MaskScore = MaskScoreOption.Parse(result.GetValue(maskScore)!, "--mask-score"),
             };
             var factorization = Factorization.Attach(model, new FactorizationPlan(options, netName));
             factorization.HoldScaleInvariantNorms = result.GetValue(hold);

@@ -16,7 +16,7 @@ internal static class FirstInputShape
     private static readonly ConditionalWeakTable<nn.Module, Recorder> Recorders = new();
 
     /// <summary>Starts recording <paramref name="model"/>'s first input (once per model; later calls return the same recorder).</summary>
-    public static Recorder Track(nn.Module<Tensor, Tensor> model) => Recorders.GetValue(model, m =>
+    public static Recorder Track(nn.Module<Tensor, Tensor> model) => Recorders.GetValue(model, _ =>
     {
         var recorder = new Recorder();
         model.register_forward_pre_hook((_, input) =>
